@@ -1,0 +1,106 @@
+import { UsageError } from '../errors.js';
+import { assertSecureUrl } from '../settings/environment.js';
+
+/** Scopes DocuSign's OAuth service knows; anything else is most likely a typo (BR-02). */
+const KNOWN_SCOPES = new Set([
+  'signature',
+  'impersonation',
+  'extended',
+  'openid',
+  'cors',
+  'click.manage',
+  'click.send',
+  'organization_read',
+  'group_read',
+  'permission_read',
+  'user_read',
+  'user_write',
+  'account_read',
+  'domain_read',
+  'identity_provider_read',
+  'user_data_redact',
+  'asset_group_account_read',
+  'dtr.rooms.read',
+  'dtr.rooms.write',
+  'dtr.documents.read',
+  'dtr.documents.write',
+  'dtr.profile.read',
+  'dtr.profile.write',
+  'dtr.company.read',
+  'dtr.company.write',
+  'room_forms',
+  'aow_manage',
+  'webforms_read',
+  'webforms_instance_read',
+  'webforms_instance_write',
+  'adm_store_unified_repo_read',
+  'models_read',
+  'spring_read',
+  'spring_write',
+]);
+
+/**
+ * Parses and checks the one scope list that feeds both the consent URL and the JWT (BR-02):
+ * space (or comma) separated, must contain `signature` and `impersonation`, no unknown scopes.
+ */
+export function parseScopes(value: string | undefined, origin = 'ESIGN_SCOPES'): string[] {
+  const scopes = [...new Set((value ?? '').split(/[\s,+]+/).filter(Boolean))];
+  const missing = ['signature', 'impersonation'].filter((s) => !scopes.includes(s));
+  if (missing.length) {
+    throw new UsageError(`the scope list (${origin}) lacks ${missing.map((s) => `"${s}"`).join(' and ')}`, {
+      hint: 'JWT impersonation for eSignature needs both "signature" and "impersonation", in the consent and in the token request. Use: signature impersonation',
+    });
+  }
+  const unknown = scopes.filter((s) => !KNOWN_SCOPES.has(s));
+  if (unknown.length) {
+    throw new UsageError(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')} in ${origin}`, {
+      hint: 'Check the spelling; for eSignature use: signature impersonation',
+    });
+  }
+  return scopes;
+}
+
+/** Checks a consent redirect URI before it goes into a URL (BR-05). */
+export function checkRedirectUri(value: string | undefined, origin: string): string {
+  const v = (value ?? '').trim();
+  if (!v) {
+    throw new UsageError('no consent redirect URI is set', {
+      hint: 'Set --redirect-uri or ESIGN_REDIRECT_URI to a redirect URI registered on the integration key (Apps and Keys). The page it points at only needs to exist.',
+    });
+  }
+  if (/\b(null|undefined)\b/i.test(v)) {
+    throw new UsageError(`the consent redirect URI (${origin}) contains "${/null/i.test(v) ? 'null' : 'undefined'}": ${v}`, {
+      hint: 'A configuration value was probably empty when the URI was built. Set the exact URI registered on the integration key.',
+    });
+  }
+  const url = assertSecureUrl(v, `redirect URI (${origin})`);
+  void url;
+  return v;
+}
+
+export interface ConsentUrlInput {
+  oauthBase: string;
+  integrationKey: string;
+  redirectUri: string;
+  scopes: string[];
+  admin?: boolean;
+  state?: string;
+}
+
+/**
+ * Builds the consent URL. Scopes are space-separated and each space is encoded as %20 — never `+`
+ * joined and then encoded (BR-01). Admin consent uses `scope=openid` plus `admin_consent_scope`.
+ */
+export function buildConsentUrl(i: ConsentUrlInput): string {
+  const enc = encodeURIComponent;
+  const params: [string, string][] = [['response_type', 'code']];
+  if (i.admin) {
+    params.push(['scope', 'openid']);
+    params.push(['admin_consent_scope', i.scopes.filter((s) => s !== 'openid').join(' ')]);
+  } else {
+    params.push(['scope', i.scopes.join(' ')]);
+  }
+  params.push(['client_id', i.integrationKey], ['redirect_uri', i.redirectUri]);
+  if (i.state) params.push(['state', i.state]);
+  return `${i.oauthBase}/oauth/auth?${params.map(([k, v]) => `${k}=${enc(v)}`).join('&')}`;
+}

@@ -1,0 +1,17 @@
+import type { CommandDef } from './types.js';
+import { initCommand } from './init/index.js';
+import { consentCommand } from './consent/index.js';
+import { whoamiCommand } from './whoami/index.js';
+import { tokenCommand } from './token/index.js';
+import { logoutCommand } from './logout/index.js';
+import { emulatorCommand } from './emulator/index.js';
+
+/** Every command, in the order `esign --help` lists them. Definitions are light; work loads lazily. */
+export const COMMANDS: CommandDef[] = [
+  initCommand,
+  consentCommand,
+  whoamiCommand,
+  tokenCommand,
+  logoutCommand,
+  emulatorCommand,
+];

@@ -1,0 +1,100 @@
+import { ApiError, AuthError } from '../errors.js';
+import { errorCodeOf, type HttpRequest, type HttpResponse, type Transport } from '../http/transport.js';
+import type { TokenProvider, UserAccount } from '../auth/token.js';
+import { explainApiError } from './errors.js';
+
+export interface RestCall {
+  method: string;
+  /** Path below /v2.1/accounts/{accountId}, e.g. `/envelopes`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  json?: unknown;
+  body?: HttpRequest['body'];
+  headers?: Record<string, string>;
+  idempotent?: boolean;
+  recover?: () => Promise<HttpResponse | undefined>;
+  /** Statuses the caller handles itself instead of an ApiError. */
+  allow?: number[];
+}
+
+/**
+ * Authenticated REST calls against the chosen account's base URI (from userinfo, never a constant:
+ * BR-13). Renews the token once on a 401 and retries that call once (BR-16).
+ */
+export class RestClient {
+  private accountMemo?: UserAccount & { restBase: string };
+
+  constructor(
+    readonly transport: Transport,
+    readonly auth: TokenProvider,
+  ) {}
+
+  /** The account in use and its REST base. */
+  async account(): Promise<UserAccount & { restBase: string }> {
+    if (this.accountMemo) return this.accountMemo;
+    const t = await this.auth.tokenWithUser();
+    this.accountMemo = this.auth.chooseAccount(t.userinfo);
+    return this.accountMemo;
+  }
+
+  /** The URL of an account-relative path. */
+  async url(path: string, query?: RestCall['query']): Promise<string> {
+    const a = await this.account();
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, String(v));
+    const qs = q.toString();
+    return `${a.restBase}/v2.1/accounts/${encodeURIComponent(a.accountId)}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  /** Sends a call; returns the raw response (2xx or an allowed status) or throws ApiError. */
+  async send(c: RestCall): Promise<HttpResponse> {
+    const url = await this.url(c.path, c.query);
+    let retried401 = false;
+    for (;;) {
+      const t = await this.auth.token();
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        authorization: `Bearer ${t.accessToken}`,
+        ...(c.json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(c.headers ?? {}),
+      };
+      const res = await this.transport.request({
+        method: c.method,
+        url,
+        headers,
+        body: c.json !== undefined ? JSON.stringify(c.json) : c.body,
+        idempotent: c.idempotent,
+        recover: c.recover,
+      });
+      if (res.status === 401 && !retried401) {
+        // The token may have been revoked or expired early: renew once, retry once.
+        retried401 = true;
+        this.auth.invalidate();
+        continue;
+      }
+      if (res.status < 400 || c.allow?.includes(res.status)) return res;
+      throw this.error(res, c);
+    }
+  }
+
+  /** Sends a call and parses the JSON answer. */
+  async json<T = Record<string, unknown>>(c: RestCall): Promise<T> {
+    const res = await this.send(c);
+    if (res.body.length === 0) return {} as T;
+    try {
+      return res.json<T>();
+    } catch {
+      throw new ApiError(`DocuSign answered ${c.method} ${c.path} with a body that is not JSON`, { status: res.status });
+    }
+  }
+
+  private error(res: HttpResponse, c: RestCall): Error {
+    if (res.status === 401) {
+      return new AuthError(`DocuSign refused the access token for ${c.method} ${c.path} even after renewing it`, {
+        hint: 'Check that the account id belongs to the user and that its base URI is right (esign whoami).',
+        details: { status: 401, errorCode: errorCodeOf(res) },
+      });
+    }
+    return explainApiError(res, c.method, c.path);
+  }
+}

@@ -1,0 +1,371 @@
+import { setTimeout as sleepTimer } from 'node:timers/promises';
+import { InterruptedError, NetworkError } from '../errors.js';
+import { redact } from '../output/redact.js';
+
+/** Where trace lines go (the Printer in production, an array in tests). */
+export interface TraceSink {
+  trace(msg: string): void;
+  warn(msg: string): void;
+}
+
+type BodyFactory = () => BodyInit;
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** A string/Buffer, or a factory (streams must be recreated for a retry). */
+  body?: string | Buffer | BodyFactory;
+  /**
+   * Safe to send again when the outcome is unknown (connection lost after sending, 5xx, timeout).
+   * GET/PUT/DELETE default to true; POST defaults to false.
+   */
+  idempotent?: boolean;
+  /**
+   * For non-idempotent requests whose outcome is unknown: look the result up (for example by
+   * transactionId). A response means "it was carried out; use this"; undefined means "send again".
+   */
+  recover?: () => Promise<HttpResponse | undefined>;
+  timeoutMs?: number;
+  /** Do not retry at all (token polling has its own loop). */
+  noRetry?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  durationMs: number;
+  url: string;
+  text(): string;
+  json<T = unknown>(): T;
+}
+
+export interface TransportOptions {
+  timeoutMs: number;
+  maxRetries: number;
+  env: NodeJS.ProcessEnv;
+  sink: TraceSink;
+  /** Ctrl-C: aborts in-flight requests and sleeps. */
+  signal?: AbortSignal;
+  /** Base backoff (ms); tests make it small. */
+  backoffMs?: number;
+  /** The longest Retry-After esign waits out; longer means stop and tell the user when it resets. */
+  maxRetryAfterMs?: number;
+  /** Injected for tests. */
+  fetchImpl?: typeof fetch;
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+/** DocuSign reports account rate limits as 400 with these codes (reference §12); compare case-insensitively. */
+const BURST_CODES = ['BURST_APIINVOCATION_LIMIT_EXCEEDED'];
+const HOURLY_CODES = ['HOURLY_APIINVOCATION_LIMIT_EXCEEDED'];
+const ENVELOPE_LIMIT_CODES = [
+  'HOURLY_ENVELOPE_POLLING_LIMIT_EXCEEDED',
+  'BURST_ENVELOPE_POLLING_LIMIT_EXCEEDED',
+  'HOURLY_APIINVOCATION_ENVELOPE_LIMIT_EXCEEDED',
+  'BURST_APIINVOCATION_ENVELOPE_LIMIT_EXCEEDED',
+];
+
+/** Reads DocuSign's errorCode from a response body, if it has one. */
+export function errorCodeOf(res: HttpResponse): string | undefined {
+  if (res.status < 400) return undefined;
+  try {
+    const j = res.json<{ errorCode?: unknown }>();
+    return typeof j?.errorCode === 'string' ? j.errorCode : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The state of DocuSign's rate limits as last reported by its headers. */
+export interface RateState {
+  limit?: number;
+  remaining?: number;
+  resetAt?: number; // epoch ms
+  burstLimit?: number;
+  burstRemaining?: number;
+}
+
+/**
+ * The one HTTP client. Every call (OAuth, userinfo, REST, uploads) goes through it, so proxies,
+ * timeouts, retries with backoff and jitter, Retry-After, rate-limit pacing, the call counter and
+ * the redacted --verbose trace behave the same everywhere.
+ */
+export class Transport {
+  /** Number of HTTP requests actually sent (retries included). */
+  calls = 0;
+  readonly rate: RateState = {};
+  private fetchFn?: typeof fetch;
+  private dispatcher?: unknown;
+
+  constructor(readonly opts: TransportOptions) {}
+
+  private async getFetch(): Promise<typeof fetch> {
+    if (this.fetchFn) return this.fetchFn;
+    if (this.opts.fetchImpl) return (this.fetchFn = this.opts.fetchImpl);
+    const e = this.opts.env;
+    const proxied = e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy;
+    if (proxied) {
+      // Node's built-in fetch ignores proxy variables; undici's EnvHttpProxyAgent reads
+      // HTTP(S)_PROXY and NO_PROXY exactly as curl does. Loaded only when a proxy is set.
+      const undici = await import('undici');
+      this.dispatcher = new undici.EnvHttpProxyAgent({
+        httpProxy: e.HTTP_PROXY || e.http_proxy,
+        httpsProxy: e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy,
+        noProxy: e.NO_PROXY || e.no_proxy,
+      });
+      this.fetchFn = undici.fetch as unknown as typeof fetch;
+    } else {
+      this.fetchFn = globalThis.fetch;
+    }
+    return this.fetchFn;
+  }
+
+  /** Sends a request with retries; returns the final response whatever its status. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const method = req.method.toUpperCase();
+    const idempotent = req.idempotent ?? method !== 'POST';
+    const maxRetries = req.noRetry ? 0 : this.opts.maxRetries;
+    let attempt = 0;
+    for (;;) {
+      await this.paceForBurst();
+      let res: HttpResponse | undefined;
+      let failure: unknown;
+      try {
+        res = await this.once(method, req);
+      } catch (e) {
+        if (e instanceof InterruptedError) throw e;
+        failure = e;
+      }
+
+      if (res) {
+        const code = errorCodeOf(res)?.toUpperCase();
+        if (code && HOURLY_CODES.includes(code)) throw this.hourlyLimitError(res, code);
+        if (code && ENVELOPE_LIMIT_CODES.includes(code)) return res; // caller explains; never hammer
+        const burst = code !== undefined && BURST_CODES.includes(code);
+        const retryable = burst || RETRY_STATUSES.has(res.status);
+        if (!retryable) return res;
+        // 429 and burst codes mean "not carried out": safe to resend. 5xx: outcome unknown.
+        const known = res.status === 429 || burst;
+        if (!known && !idempotent) {
+          const found = req.recover ? await req.recover() : undefined;
+          if (found) return found;
+          if (!req.recover) return res;
+        }
+        if (attempt >= maxRetries) {
+          if (res.status === 429 || burst) throw this.rateLimitError(res, attempt);
+          return res;
+        }
+        const wait = this.retryDelay(res, attempt);
+        if (wait === undefined) throw this.rateLimitError(res, attempt);
+        this.opts.sink.trace(`  retrying in ${wait} ms (attempt ${attempt + 2} of ${maxRetries + 1}; got ${res.status}${code ? ' ' + code : ''})`);
+        await this.sleep(wait);
+      } else {
+        // Network error or timeout: the request may or may not have been carried out.
+        if (!idempotent) {
+          const found = req.recover ? await req.recover() : undefined;
+          if (found) return found;
+          if (!req.recover) throw failure;
+        }
+        if (attempt >= maxRetries) throw failure;
+        const wait = this.backoff(attempt);
+        this.opts.sink.trace(`  retrying in ${wait} ms (attempt ${attempt + 2} of ${maxRetries + 1}; ${(failure as Error).message})`);
+        await this.sleep(wait);
+      }
+      attempt++;
+    }
+  }
+
+  private async once(method: string, req: HttpRequest): Promise<HttpResponse> {
+    const f = await this.getFetch();
+    const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
+    const signals = [AbortSignal.timeout(timeoutMs)];
+    if (this.opts.signal) signals.push(this.opts.signal);
+    const signal = AbortSignal.any(signals);
+    const body = typeof req.body === 'function' ? req.body() : req.body;
+    const started = performance.now();
+    this.calls++;
+    this.opts.sink.trace(`→ ${method} ${redact(req.url)}`);
+    let r: Response;
+    try {
+      r = await f(req.url, {
+        method,
+        headers: req.headers,
+        body: body as BodyInit | undefined,
+        signal,
+        redirect: 'manual',
+        ...(body && typeof body === 'object' && !(body instanceof Buffer) && !(typeof body === 'string')
+          ? { duplex: 'half' }
+          : {}),
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+      } as RequestInit);
+    } catch (e) {
+      throw this.networkError(e, method, req.url, timeoutMs, started);
+    }
+    let buf: Buffer;
+    try {
+      buf = Buffer.from(await r.arrayBuffer());
+    } catch (e) {
+      throw this.networkError(e, method, req.url, timeoutMs, started);
+    }
+    const durationMs = Math.round(performance.now() - started);
+    this.noteRate(r.headers);
+    const res: HttpResponse = {
+      status: r.status,
+      headers: r.headers,
+      body: buf,
+      durationMs,
+      url: req.url,
+      text: () => buf.toString('utf8'),
+      json: <T>() => JSON.parse(buf.toString('utf8')) as T,
+    };
+    this.traceResponse(res);
+    return res;
+  }
+
+  private traceResponse(res: HttpResponse): void {
+    const parts = [`← ${res.status} (${res.durationMs} ms)`];
+    const code = errorCodeOf(res);
+    if (code) parts.push(`errorCode=${code}`);
+    if (res.status >= 400) {
+      try {
+        const j = res.json<{ error?: string; error_description?: string }>();
+        if (j && typeof j.error === 'string') parts.push(`error=${j.error}${j.error_description ? `/${j.error_description}` : ''}`);
+      } catch {
+        /* not JSON */
+      }
+    }
+    const trace = res.headers.get('x-docusign-tracetoken');
+    if (trace) parts.push(`trace=${trace}`);
+    const rem = res.headers.get('x-ratelimit-remaining');
+    const lim = res.headers.get('x-ratelimit-limit');
+    if (rem !== null) parts.push(`rate=${rem}/${lim ?? '?'}`);
+    const brem = res.headers.get('x-burstlimit-remaining');
+    if (brem !== null) parts.push(`burst=${brem}/${res.headers.get('x-burstlimit-limit') ?? '?'}`);
+    this.opts.sink.trace(parts.join(' '));
+  }
+
+  private noteRate(h: Headers): void {
+    const num = (n: string) => {
+      const v = h.get(n);
+      return v === null || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
+    };
+    const limit = num('x-ratelimit-limit');
+    if (limit !== undefined) {
+      this.rate.limit = limit;
+      this.rate.remaining = num('x-ratelimit-remaining');
+      const reset = num('x-ratelimit-reset');
+      if (reset !== undefined) this.rate.resetAt = reset * 1000;
+    }
+    const bl = num('x-burstlimit-limit');
+    if (bl !== undefined) {
+      this.rate.burstLimit = bl;
+      this.rate.burstRemaining = num('x-burstlimit-remaining');
+    }
+  }
+
+  /**
+   * Slows down before the burst limit rather than after: when few requests remain in the window,
+   * wait a little, spreading the remaining calls over the window.
+   */
+  private async paceForBurst(): Promise<void> {
+    const { burstLimit, burstRemaining } = this.rate;
+    if (burstLimit === undefined || burstRemaining === undefined) return;
+    const reserve = Math.max(2, Math.floor(burstLimit * 0.05));
+    if (burstRemaining > reserve) return;
+    // DocuSign's burst window is 30 s; with `reserve` calls left, pace at window/limit per call.
+    const wait = Math.ceil((30_000 / burstLimit) * (reserve - burstRemaining + 1));
+    this.opts.sink.trace(`  pacing ${wait} ms: burst limit nearly used (${burstRemaining}/${burstLimit} left)`);
+    this.rate.burstRemaining = burstRemaining + 1; // assume the window moves on while we wait
+    await this.sleep(wait);
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.opts.backoffMs ?? 500;
+    const exp = Math.min(base * 2 ** attempt, 20_000);
+    return Math.round(exp / 2 + Math.random() * (exp / 2)); // "equal jitter"
+  }
+
+  /** The wait before the next try, or undefined when waiting would be unreasonable. */
+  private retryDelay(res: HttpResponse, attempt: number): number | undefined {
+    const max = this.opts.maxRetryAfterMs ?? 60_000;
+    const ra = res.headers.get('retry-after');
+    if (ra) {
+      const secs = Number(ra);
+      const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(ra) - Date.now();
+      if (Number.isFinite(ms)) return ms > max ? undefined : Math.max(0, ms);
+    }
+    if (res.status === 429) {
+      const reset = res.headers.get('x-ratelimit-reset');
+      const remaining = res.headers.get('x-ratelimit-remaining');
+      if (reset && remaining === '0') {
+        const ms = Number(reset) * 1000 - Date.now();
+        if (ms > max) return undefined;
+      }
+    }
+    return this.backoff(attempt);
+  }
+
+  private resetText(res: HttpResponse): string {
+    const reset = res.headers.get('x-ratelimit-reset');
+    const at = reset ? new Date(Number(reset) * 1000) : this.rate.resetAt ? new Date(this.rate.resetAt) : undefined;
+    if (!at || Number.isNaN(at.getTime())) return '';
+    const mins = Math.max(0, Math.ceil((at.getTime() - Date.now()) / 60_000));
+    return ` It resets at ${at.toISOString()} (in about ${mins} min).`;
+  }
+
+  private hourlyLimitError(res: HttpResponse, code: string): NetworkError {
+    return new NetworkError(`DocuSign's hourly API limit for this account is used up (${code}).${this.resetText(res)}`, {
+      code: 'RATE_LIMITED',
+      hint: 'esign stops instead of sleeping for an hour. Try again after the reset, or ask DocuSign to raise the limit (API Usage Center).',
+      details: { status: res.status, errorCode: code },
+    });
+  }
+
+  private rateLimitError(res: HttpResponse, retries: number): NetworkError {
+    return new NetworkError(
+      `DocuSign's rate limit is still exceeded after ${retries} ${retries === 1 ? 'retry' : 'retries'} (HTTP ${res.status}${errorCodeOf(res) ? ' ' + errorCodeOf(res) : ''}).${this.resetText(res)}`,
+      {
+        code: 'RATE_LIMITED',
+        hint: 'Wait and run again, lower --concurrency, or use --bulk for large batches.',
+        details: { status: res.status },
+      },
+    );
+  }
+
+  private networkError(e: unknown, method: string, url: string, timeoutMs: number, started: number): Error {
+    if (this.opts.signal?.aborted) return new InterruptedError();
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const host = safeHost(url);
+    const ms = Math.round(performance.now() - started);
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+      this.opts.sink.trace(`← timeout after ${ms} ms`);
+      return new NetworkError(`${method} ${host} timed out after ${Math.round(timeoutMs / 1000)} s`, {
+        code: 'TIMEOUT',
+        hint: 'Check the network, or raise the timeout with --timeout / ESIGN_TIMEOUT.',
+      });
+    }
+    const cause = err.cause?.code || err.cause?.message || err.message;
+    this.opts.sink.trace(`← network error after ${ms} ms: ${cause}`);
+    return new NetworkError(`cannot reach ${host}: ${cause}`, {
+      hint: 'Check the network and proxy settings (HTTPS_PROXY, NO_PROXY), and that --env points at the right host.',
+    });
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    try {
+      await sleepTimer(ms, undefined, { signal: this.opts.signal });
+    } catch {
+      throw new InterruptedError();
+    }
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Redaction of secrets from anything esign prints: private keys, JWT assertions, access tokens.
+ * Two layers: known secret values registered at run time (the token we minted, the key text we
+ * read), and patterns that catch such material even when it was never registered.
+ */
+
+const registered = new Set<string>();
+
+/** Registers a secret value so that it is masked wherever it would be printed. */
+export function registerSecret(value: string | undefined): void {
+  if (!value) return;
+  const v = value.trim();
+  // Very short values would mask ordinary text; real secrets are long.
+  if (v.length >= 12) registered.add(v);
+}
+
+/** Forgets registered secrets (tests). */
+export function clearSecrets(): void {
+  registered.clear();
+}
+
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
+// Three base64url segments, the first starting with eyJ ('{"'): a JWS/JWT.
+const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
+const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
+const FORM_SECRET = /((?:assertion|access_token|refresh_token|code)=)[^&\s"]+/g;
+const JSON_SECRET = /("(?:access_token|accessToken|assertion|refresh_token|privateKey|private_key)"\s*:\s*")[^"]*(")/g;
+
+/** Returns text with every secret replaced by a marker. */
+export function redact(text: string): string {
+  let out = text;
+  for (const s of registered) {
+    if (out.includes(s)) out = out.split(s).join('[REDACTED]');
+  }
+  return out
+    .replace(PEM_BLOCK, '[REDACTED KEY]')
+    .replace(JWT, '[REDACTED JWT]')
+    .replace(BEARER, '$1[REDACTED]')
+    .replace(FORM_SECRET, '$1[REDACTED]')
+    .replace(JSON_SECRET, '$1[REDACTED]$2');
+}
