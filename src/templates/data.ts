@@ -1,0 +1,148 @@
+/** `--data FILE`: one envelope per row (CSV with a header row, a JSON array, or JSON Lines). */
+import { readFile } from 'node:fs/promises';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { InvalidInputError, UsageError, formatProblem, type InputProblem } from '../errors.js';
+import { buildEnvelope, type BuildOptions } from './build.js';
+import type { LoadedTemplate } from './load.js';
+import { offsetToLineCol } from './parse.js';
+import { isObject } from './util.js';
+
+/** One data row: its 1-based line in the file and its variables. */
+export interface DataRow {
+  line: number;
+  vars: Record<string, unknown>;
+}
+
+/** Reads a data file. Every bad row is reported at once, with its line. */
+export async function parseDataFile(path: string): Promise<DataRow[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--data ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { code: 'INVALID_INPUT' });
+  }
+  text = text.replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
+    throw new InvalidInputError(`--data ${path}: the file is empty`, [{ file: path, message: 'no rows: add a header row and one row per envelope (CSV), or a JSON array of objects' }]);
+  }
+  const trimmed = text.trimStart();
+  const rows =
+    /\.jsonl$|\.ndjson$/i.test(path) || (trimmed.startsWith('{') && !/\.json$/i.test(path)) || (trimmed.startsWith('{') && isJsonLines(text))
+      ? jsonLines(text, path)
+      : trimmed.startsWith('[')
+        ? jsonArray(text, path)
+        : csvRows(text, path);
+  if (rows.length === 0) {
+    throw new InvalidInputError(`--data ${path}: no data rows`, [{ file: path, message: 'the file has no rows to send' }]);
+  }
+  return rows;
+}
+
+function isJsonLines(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function jsonLines(text: string, path: string): DataRow[] {
+  const rows: DataRow[] = [];
+  const problems: InputProblem[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    if (l.trim() === '') return;
+    const line = i + 1;
+    try {
+      const v = JSON.parse(l);
+      if (!isObject(v)) problems.push({ file: path, path: `line ${line}`, message: `each line must be a JSON object of variables, found ${Array.isArray(v) ? 'a list' : typeof v}` });
+      else rows.push({ line, vars: v });
+    } catch (e) {
+      problems.push({ file: path, path: `line ${line}`, message: `invalid JSON: ${(e as Error).message.replace(/ in JSON at position.*$/, '')}` });
+    }
+  });
+  if (problems.length > 0) throw new InvalidInputError(`--data ${path}: ${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
+  return rows;
+}
+
+function jsonArray(text: string, path: string): DataRow[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const lc = pos ? offsetToLineCol(text, Number(pos[1])) : undefined;
+    throw new InvalidInputError(`--data ${path}: invalid JSON`, [{ file: path, path: lc ? `line ${lc.line}:${lc.col}` : undefined, message: msg.replace(/ in JSON at position.*$/, '') }]);
+  }
+  if (!Array.isArray(data)) throw new InvalidInputError(`--data ${path}: expected a JSON array of objects`, [{ file: path, message: 'the top level must be a list: [ { "signer.email": … }, … ]' }]);
+  // Line numbers: the YAML parser (JSON is YAML) keeps each item's source range.
+  const doc = parseDocument(text);
+  const lines: number[] = [];
+  if (isSeq(doc.contents)) {
+    for (const item of doc.contents.items) {
+      const range = (item as { range?: [number, number, number] }).range;
+      lines.push(range ? offsetToLineCol(text, range[0]).line : 0);
+    }
+  }
+  const rows: DataRow[] = [];
+  const problems: InputProblem[] = [];
+  data.forEach((v, i) => {
+    const line = lines[i] ?? 0;
+    if (!isObject(v)) problems.push({ file: path, path: `row ${i + 1} (line ${line})`, message: `each row must be an object of variables, found ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}` });
+    else rows.push({ line, vars: v });
+  });
+  void isMap;
+  if (problems.length > 0) throw new InvalidInputError(`--data ${path}: ${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
+  return rows;
+}
+
+function csvRows(text: string, path: string): DataRow[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { relax_column_count: true, skip_empty_lines: true, info: true, trim: false }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new InvalidInputError(`--data ${path}: invalid CSV`, [{ file: path, path: err.lines ? `line ${err.lines}` : undefined, message: err.message }]);
+  }
+  const [header, ...body] = records;
+  if (!header) throw new InvalidInputError(`--data ${path}: the file is empty`, [{ file: path, message: 'no header row' }]);
+  const problems: InputProblem[] = [];
+  const cols = header.record.map((c) => c.trim());
+  cols.forEach((c, i) => {
+    if (c === '') problems.push({ file: path, path: `line ${header.info.lines}`, message: `column ${i + 1} of the header row has no name` });
+    else if (cols.indexOf(c) !== i) problems.push({ file: path, path: `line ${header.info.lines}`, message: `column '${c}' appears twice in the header row` });
+  });
+  const rows: DataRow[] = [];
+  body.forEach(({ record, info }, i) => {
+    if (record.length !== cols.length) {
+      problems.push({ file: path, path: `row ${i + 1} (line ${info.lines})`, message: `has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${cols.length}` });
+      return;
+    }
+    const vars: Record<string, unknown> = {};
+    cols.forEach((c, k) => (vars[c] = record[k]));
+    rows.push({ line: info.lines, vars });
+  });
+  if (rows.length === 0 && problems.length === 0) problems.push({ file: path, message: 'the file has a header row but no data rows' });
+  if (problems.length > 0) throw new InvalidInputError(`--data ${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
+  return rows;
+}
+
+/** Builds and validates every row without network; problems carry `path: "row N (line L)"`. */
+export async function validateRows(t: LoadedTemplate, rows: DataRow[], base: BuildOptions): Promise<InputProblem[]> {
+  const problems: InputProblem[] = [];
+  for (const [i, row] of rows.entries()) {
+    try {
+      await buildEnvelope(t, { ...base, vars: { ...(base.vars ?? {}), ...row.vars } });
+    } catch (e) {
+      const where = `row ${i + 1} (line ${row.line})`;
+      if (e instanceof InvalidInputError) {
+        for (const p of e.problems) problems.push({ file: p.file, path: where, message: formatProblem({ path: p.path, message: p.message }) });
+      } else if (e instanceof UsageError) {
+        problems.push({ path: where, message: e.message });
+      } else throw e;
+    }
+  }
+  return problems;
+}
