@@ -5,12 +5,14 @@ import { whoamiCommand } from './whoami/index.js';
 import { tokenCommand } from './token/index.js';
 import { logoutCommand } from './logout/index.js';
 import { emulatorCommand } from './emulator/index.js';
+import { sendCommand } from './send/index.js';
 
 /** Every command, in the order `esign --help` lists them. Definitions are light; work loads lazily. */
 export const COMMANDS: CommandDef[] = [
   initCommand,
   consentCommand,
   whoamiCommand,
+  sendCommand,
   tokenCommand,
   logoutCommand,
   emulatorCommand,

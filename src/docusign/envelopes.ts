@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { HttpResponse } from '../http/transport.js';
+import type { RestClient } from './rest.js';
+import { mimeFor } from '../documents/text.js';
+
+/** A document to upload as a binary multipart part (never base64 inside the JSON). */
+export interface UploadDocument {
+  documentId: string;
+  name: string;
+  fileExtension: string;
+  compositeTemplateId?: string;
+  path?: string;
+  bytes?: Buffer;
+}
+
+export interface EnvelopeSummary {
+  envelopeId: string;
+  status: string;
+  uri?: string;
+  statusDateTime?: string;
+  /** True when the envelope was found by transactionId after an answer was lost. */
+  recovered?: boolean;
+}
+
+const CRLF = '\r\n';
+
+/** Quotes a value for a Content-Disposition parameter. */
+function q(v: string): string {
+  return `"${v.replace(/["\\\r\n]/g, '_')}"`;
+}
+
+/**
+ * The multipart/form-data body DocuSign accepts for envelope creation (reference §6): the
+ * definition as JSON, then one binary part per document. Files are streamed from disk in chunks,
+ * so a 20 MB PDF is never held base64-encoded in memory.
+ */
+export function multipartBody(definition: unknown, docs: UploadDocument[], boundary: string): () => AsyncIterable<Uint8Array> {
+  return async function* () {
+    yield Buffer.from(
+      `--${boundary}${CRLF}Content-Type: application/json${CRLF}Content-Disposition: form-data${CRLF}${CRLF}${JSON.stringify(definition)}${CRLF}`,
+    );
+    for (const d of docs) {
+      const disp = [`file`, `filename=${q(`${d.name}`)}`, `documentid=${d.documentId}`];
+      if (d.compositeTemplateId) disp.push(`compositeTemplateId=${d.compositeTemplateId}`);
+      yield Buffer.from(
+        `--${boundary}${CRLF}Content-Type: ${mimeFor(d.fileExtension)}${CRLF}Content-Disposition: ${disp.join('; ')}${CRLF}${CRLF}`,
+      );
+      if (d.bytes) yield d.bytes;
+      else if (d.path) for await (const chunk of fs.createReadStream(d.path, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
+      yield Buffer.from(CRLF);
+    }
+    yield Buffer.from(`--${boundary}--${CRLF}`);
+  };
+}
+
+/** Looks up envelopes by transactionId (DocuSign keeps them for 7 days). */
+export async function findByTransactionId(rest: RestClient, transactionId: string): Promise<EnvelopeSummary | undefined> {
+  const r = await rest.json<{ envelopes?: { envelopeId: string; status: string; transactionId?: string; statusChangedDateTime?: string }[] }>({
+    method: 'GET',
+    path: '/envelopes',
+    query: { transaction_ids: transactionId },
+  });
+  const e = (r.envelopes ?? []).find((x) => !x.transactionId || x.transactionId === transactionId);
+  return e ? { envelopeId: e.envelopeId, status: e.status, statusDateTime: e.statusChangedDateTime, recovered: true } : undefined;
+}
+
+/**
+ * Creates an envelope. Every create carries a transactionId; when the answer is lost (timeout,
+ * reset after sending, 5xx) esign looks the envelope up by that id before sending again, so a
+ * contract is never sent twice.
+ */
+export async function createEnvelope(
+  rest: RestClient,
+  definition: Record<string, unknown>,
+  docs: UploadDocument[],
+  transactionId: string,
+): Promise<EnvelopeSummary> {
+  const def = { ...definition, transactionId };
+  const recover = async (): Promise<HttpResponse | undefined> => {
+    const found = await findByTransactionId(rest, transactionId);
+    if (!found) return undefined;
+    const body = Buffer.from(JSON.stringify(found));
+    return {
+      status: 201,
+      headers: new Headers(),
+      body,
+      durationMs: 0,
+      url: '',
+      text: () => body.toString(),
+      json: <T>() => JSON.parse(body.toString()) as T,
+    };
+  };
+  let r: EnvelopeSummary;
+  if (docs.length === 0) {
+    r = await rest.json<EnvelopeSummary>({ method: 'POST', path: '/envelopes', json: def, idempotent: false, recover });
+  } else {
+    const boundary = `esign-${randomBytes(12).toString('hex')}`;
+    r = await rest.json<EnvelopeSummary>({
+      method: 'POST',
+      path: '/envelopes',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: multipartBody(def, docs, boundary) as never,
+      idempotent: false,
+      recover,
+    });
+  }
+  return r;
+}
+
+/** One recipient as the envelope stores it. */
+export interface EnvelopeRecipient {
+  recipientId: string;
+  recipientType: string;
+  roleName?: string;
+  name: string;
+  email: string;
+  clientUserId?: string;
+  routingOrder?: string;
+  status?: string;
+}
+
+/** GET …/recipients, flattened over recipient types. */
+export async function listRecipients(rest: RestClient, envelopeId: string): Promise<EnvelopeRecipient[]> {
+  const r = await rest.json<Record<string, unknown>>({ method: 'GET', path: `/envelopes/${encodeURIComponent(envelopeId)}/recipients` });
+  const out: EnvelopeRecipient[] = [];
+  for (const [type, list] of Object.entries(r)) {
+    if (!Array.isArray(list)) continue;
+    for (const x of list as Record<string, unknown>[]) {
+      out.push({
+        recipientId: String(x.recipientId ?? ''),
+        recipientType: type.replace(/s$/, ''),
+        roleName: typeof x.roleName === 'string' ? x.roleName : undefined,
+        name: String(x.name ?? ''),
+        email: String(x.email ?? ''),
+        clientUserId: x.clientUserId ? String(x.clientUserId) : undefined,
+        routingOrder: x.routingOrder !== undefined ? String(x.routingOrder) : undefined,
+        status: typeof x.status === 'string' ? x.status : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+export interface RecipientViewRequest {
+  returnUrl: string;
+  userName: string;
+  email: string;
+  clientUserId: string;
+  recipientId?: string;
+  authenticationMethod?: string;
+  frameAncestors?: string[];
+  messageOrigins?: string[];
+}
+
+/** POST …/views/recipient: a single-use signing URL that expires in about 5 minutes. */
+export async function createRecipientView(rest: RestClient, envelopeId: string, v: RecipientViewRequest): Promise<{ url: string }> {
+  return rest.json<{ url: string }>({
+    method: 'POST',
+    path: `/envelopes/${encodeURIComponent(envelopeId)}/views/recipient`,
+    json: { authenticationMethod: 'none', ...v },
+    // Each call mints a new URL and has no other effect.
+    idempotent: true,
+  });
+}
+
+/**
+ * The return URL used when --return-url is not given. DocuSign requires an absolute URL; against
+ * real DocuSign esign uses DocuSign's own site, against a custom host (the emulator) a page there.
+ */
+export function defaultReturnUrl(env: { name: string; oauthBase: string }): string {
+  return env.name === 'custom' ? `${env.oauthBase}/esign/signing-complete` : 'https://www.docusign.com/';
+}
