@@ -1,0 +1,59 @@
+/** Shared fixtures for the auth tests: key pairs in every format, temp folders, in-process runs. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { main } from '../../src/cli.js';
+import { memoryIo } from '../../src/output/io.js';
+import type { Overrides } from '../../src/context.js';
+
+export interface RsaPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  pkcs1: string;
+  pkcs8: string;
+  publicPem: string;
+}
+
+/** A fresh RSA-2048 pair with its PEM forms. */
+export function rsaPair(): RsaPair {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    privateKey,
+    publicKey,
+    pkcs1: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    pkcs8: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** A temp folder removed by the caller (or left in /tmp, which is fine for tests). */
+export function tmpDir(prefix = 'esign-auth-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Writes a file with the given mode and returns its path. */
+export function writeFile(dir: string, name: string, text: string, mode = 0o600): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text, { mode });
+  fs.chmodSync(p, mode);
+  return p;
+}
+
+export interface RunResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs esign in-process with a memory io. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv, overrides: Overrides = {}, tty = false): Promise<RunResult> {
+  const io = memoryIo({ tty });
+  const code = await main(argv, io, env, overrides);
+  return { code, out: io.out(), err: io.err() };
+}
+
+/** Every line of key material in a PEM (base64 body lines), to assert none is printed. */
+export function keyLines(pem: string): string[] {
+  return pem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+}
