@@ -81,7 +81,14 @@ export function loadPrivateKey(input: { file?: string; text?: string; textSource
     throw fail('is not an RSA key', 'DocuSign JWT needs an RSA key (RS256). ' + NEW_KEY_HINT);
   }
   const begin = text.match(/-----BEGIN ([A-Z ]+)-----/);
-  if (!begin) throw fail('is not a PEM key: the -----BEGIN ...----- line is missing', NEW_KEY_HINT);
+  if (!begin) {
+    // A path pasted into ESIGN_PRIVATE_KEY is a common slip: point at the _FILE variable.
+    const looksLikePath = input.text !== undefined && /^[~.\/\\]|\.(pem|key|txt)$/i.test(raw.trim()) && !/\s/.test(raw.trim());
+    throw fail(
+      'is not a PEM key: the -----BEGIN ...----- line is missing',
+      looksLikePath ? `It looks like a file path: put paths in ESIGN_PRIVATE_KEY_FILE (or --private-key-file); ESIGN_PRIVATE_KEY takes the PEM text itself.` : NEW_KEY_HINT,
+    );
+  }
   if (!new RegExp(`-----END ${begin[1]}-----`).test(text)) {
     throw fail(`is incomplete: the -----END ${begin[1]}----- line is missing (truncated copy?)`, NEW_KEY_HINT);
   }
