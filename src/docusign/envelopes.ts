@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { HttpResponse } from '../http/transport.js';
 import type { RestClient } from './rest.js';
+import { ApiError } from '../errors.js';
 import { mimeFor } from '../documents/text.js';
 
 /** A document to upload as a binary multipart part (never base64 inside the JSON). */
@@ -120,9 +121,11 @@ export interface EnvelopeRecipient {
   status?: string;
 }
 
-/** GET …/recipients, flattened over recipient types. */
+/** GET …/recipients (through docusign-esign), flattened over recipient types. */
 export async function listRecipients(rest: RestClient, envelopeId: string): Promise<EnvelopeRecipient[]> {
-  const r = await rest.json<Record<string, unknown>>({ method: 'GET', path: `/envelopes/${encodeURIComponent(envelopeId)}/recipients` });
+  const { loadSdk } = await import('./sdk.js');
+  const sdk = await loadSdk(rest);
+  const r = await sdk.envelopes.listRecipients(sdk.accountId, envelopeId);
   const out: EnvelopeRecipient[] = [];
   for (const [type, list] of Object.entries(r)) {
     if (!Array.isArray(list)) continue;
@@ -155,13 +158,14 @@ export interface RecipientViewRequest {
 
 /** POST …/views/recipient: a single-use signing URL that expires in about 5 minutes. */
 export async function createRecipientView(rest: RestClient, envelopeId: string, v: RecipientViewRequest): Promise<{ url: string }> {
-  return rest.json<{ url: string }>({
-    method: 'POST',
-    path: `/envelopes/${encodeURIComponent(envelopeId)}/views/recipient`,
-    json: { authenticationMethod: 'none', ...v },
-    // Each call mints a new URL and has no other effect.
-    idempotent: true,
+  // Each call mints a new URL and has no other effect, so the bridge may retry it.
+  const { loadSdk } = await import('./sdk.js');
+  const sdk = await loadSdk(rest);
+  const r = await sdk.envelopes.createRecipientView(sdk.accountId, envelopeId, {
+    recipientViewRequest: { authenticationMethod: 'none', ...v },
   });
+  if (!r?.url) throw new ApiError(`DocuSign answered the recipient view for envelope ${envelopeId} without a URL`, { status: 201 });
+  return { url: r.url };
 }
 
 /**

@@ -49,18 +49,27 @@ export class RestClient {
   /** Sends a call; returns the raw response (2xx or an allowed status) or throws ApiError. */
   async send(c: RestCall): Promise<HttpResponse> {
     const url = await this.url(c.path, c.query);
+    return this.sendUrl({ ...c, url });
+  }
+
+  /**
+   * Sends a call to an absolute URL on the account's REST host (the docusign-esign bridge builds
+   * its own URLs): adds the Bearer token, renews it once on a 401, maps errors.
+   */
+  async sendUrl(c: Omit<RestCall, 'path' | 'query'> & { url: string; path?: string }): Promise<HttpResponse> {
+    const label = c.path ?? new URL(c.url).pathname.replace(/^.*\/accounts\/[^/]+/, '');
     let retried401 = false;
     for (;;) {
       const t = await this.auth.token();
       const headers: Record<string, string> = {
         accept: 'application/json',
-        authorization: `Bearer ${t.accessToken}`,
         ...(c.json !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(c.headers ?? {}),
+        authorization: `Bearer ${t.accessToken}`,
       };
       const res = await this.transport.request({
         method: c.method,
-        url,
+        url: c.url,
         headers,
         body: c.json !== undefined ? JSON.stringify(c.json) : c.body,
         idempotent: c.idempotent,
@@ -73,7 +82,7 @@ export class RestClient {
         continue;
       }
       if (res.status < 400 || c.allow?.includes(res.status)) return res;
-      throw this.error(res, c);
+      throw this.error(res, c.method, label);
     }
   }
 
@@ -88,13 +97,13 @@ export class RestClient {
     }
   }
 
-  private error(res: HttpResponse, c: RestCall): Error {
+  private error(res: HttpResponse, method: string, path: string): Error {
     if (res.status === 401) {
-      return new AuthError(`DocuSign refused the access token for ${c.method} ${c.path} even after renewing it`, {
+      return new AuthError(`DocuSign refused the access token for ${method} ${path} even after renewing it`, {
         hint: 'Check that the account id belongs to the user and that its base URI is right (esign whoami).',
         details: { status: 401, errorCode: errorCodeOf(res) },
       });
     }
-    return explainApiError(res, c.method, c.path);
+    return explainApiError(res, method, path);
   }
 }
