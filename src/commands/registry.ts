@@ -5,6 +5,7 @@ import { whoamiCommand } from './whoami/index.js';
 import { tokenCommand } from './token/index.js';
 import { logoutCommand } from './logout/index.js';
 import { emulatorCommand } from './emulator/index.js';
+import { signUrlCommand } from './sign-url/index.js';
 import { sendCommand } from './send/index.js';
 
 /** Every command, in the order `esign --help` lists them. Definitions are light; work loads lazily. */
@@ -13,6 +14,7 @@ export const COMMANDS: CommandDef[] = [
   consentCommand,
   whoamiCommand,
   sendCommand,
+  signUrlCommand,
   tokenCommand,
   logoutCommand,
   emulatorCommand,
