@@ -1,0 +1,53 @@
+/** The demo seed: an integration with a fresh RSA key pair, a user with two accounts, no consent. */
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Emulator } from './types.js';
+
+/** What seedDemo registered (the private key is for the CLI profile; PKCS#8 PEM). */
+export interface DemoSeed {
+  integrationKey: string;
+  userId: string;
+  /** The default account (listed second in userinfo). */
+  accountId: string;
+  /** The other, non-default account (listed first). */
+  otherAccountId: string;
+  privateKeyPem: string;
+  publicKeyPem: string;
+  redirectUri: string;
+  email: string;
+  name: string;
+}
+
+const generate = promisify(generateKeyPair);
+
+/** Seeds a demo integration and user. Consent is NOT granted (the demo goes through the consent page). */
+export async function seedDemo(emu: Emulator): Promise<DemoSeed> {
+  const { privateKey, publicKey } = await generate('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const redirectUri = `${emu.oauthUrl}/consent-done`;
+  const { integrationKey } = emu.addIntegration({ publicKeys: [publicKey], redirectUris: [redirectUri], name: 'esign demo' });
+  const email = 'service.account@example.test';
+  const name = 'Service Account';
+  const user = emu.addUser({
+    name,
+    email,
+    accounts: [
+      { name: 'Sandbox (secondary)', isDefault: false },
+      { name: 'esign Demo Account', isDefault: true },
+    ],
+  });
+  return {
+    integrationKey,
+    userId: user.userId,
+    accountId: user.accounts[1]!.accountId,
+    otherAccountId: user.accounts[0]!.accountId,
+    privateKeyPem: privateKey,
+    publicKeyPem: publicKey,
+    redirectUri,
+    email,
+    name,
+  };
+}
