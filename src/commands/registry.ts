@@ -5,6 +5,12 @@ import { whoamiCommand } from './whoami/index.js';
 import { tokenCommand } from './token/index.js';
 import { logoutCommand } from './logout/index.js';
 import { emulatorCommand } from './emulator/index.js';
+import { statusCommand } from './status/index.js';
+import { listCommand } from './list/index.js';
+import { voidCommand } from './void/index.js';
+import { downloadCommand } from './download/index.js';
+import { doctorCommand } from './doctor/index.js';
+import { completionCommand } from './completion/index.js';
 import { signUrlCommand } from './sign-url/index.js';
 import { sendCommand } from './send/index.js';
 
@@ -15,7 +21,13 @@ export const COMMANDS: CommandDef[] = [
   whoamiCommand,
   sendCommand,
   signUrlCommand,
+  statusCommand,
+  listCommand,
+  voidCommand,
+  downloadCommand,
+  doctorCommand,
   tokenCommand,
   logoutCommand,
   emulatorCommand,
+  completionCommand,
 ];

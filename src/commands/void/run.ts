@@ -1,0 +1,44 @@
+import type { Context } from '../../context.js';
+import { ApiError, UsageError } from '../../errors.js';
+import { ERROR_HINTS } from '../../docusign/errors.js';
+import { checkEnvelopeId } from '../status/envelope.js';
+import { envelopeLimitError, isEnvelopeLimit } from '../status/run.js';
+
+/** `esign void <id> --reason TEXT`: PUT the envelope with status voided. The reason is checked locally first. */
+export async function runVoid(ctx: Context, rawId: string | undefined, o: { reason?: string }): Promise<number> {
+  const id = checkEnvelopeId(rawId, 'void');
+  const reason = (o.reason ?? '').trim();
+  if (!reason) {
+    throw new UsageError(o.reason === undefined ? 'esign void needs --reason' : '--reason is empty', {
+      hint: `DocuSign requires a void reason and shows it to the recipients: esign void ${id} --reason "Sent by mistake"`,
+    });
+  }
+  try {
+    await ctx.rest.json({ method: 'PUT', path: `/envelopes/${encodeURIComponent(id)}`, json: { status: 'voided', voidedReason: reason } });
+  } catch (e) {
+    if (e instanceof ApiError && isEnvelopeLimit(e.errorCode)) throw envelopeLimitError(e, id, 'void');
+    if (e instanceof ApiError && /^(ENVELOPE_CANNOT_VOID_INVALID_STATE|ENVELOPE_INVALID_STATUS)$/i.test(e.errorCode ?? '')) {
+      throw new ApiError(`envelope ${id} cannot be voided in its current state (${e.errorCode}): ${String(e.details?.docusignMessage ?? '')}`.replace(/: $/, ''), {
+        status: e.status,
+        errorCode: e.errorCode,
+        traceToken: e.traceToken,
+        hint: `${ERROR_HINTS.ENVELOPE_CANNOT_VOID_INVALID_STATE} Check its state with \`esign status ${id}\`.`,
+      });
+    }
+    if (e instanceof ApiError && /^ENVELOPE_DOES_NOT_EXIST$/i.test(e.errorCode ?? '')) {
+      throw new ApiError(`envelope ${id} does not exist in this account (${e.errorCode})`, {
+        status: e.status,
+        errorCode: e.errorCode,
+        traceToken: e.traceToken,
+        hint: ERROR_HINTS.ENVELOPE_DOES_NOT_EXIST,
+      });
+    }
+    throw e;
+  }
+  ctx.printer.result({
+    json: { envelopeId: id, status: 'voided', voidedReason: reason },
+    quiet: id,
+    human: `voided ${id} (reason: ${reason})`,
+  });
+  return 0;
+}
