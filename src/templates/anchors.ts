@@ -28,9 +28,22 @@ export async function documentText(part: DocumentPart): Promise<ExtractedText> {
   } catch {
     result = { text: '', reliable: false };
   }
+  if (result.reliable && looksGarbled(result.text)) result = { text: result.text, reliable: false };
   if (key) {
     if (cache.size > 64) cache.clear();
     cache.set(key, result);
   }
   return result;
+}
+
+/**
+ * Subset fonts without a usable ToUnicode map come out as shifted glyph codes ("' R F X P H Q W"
+ * for "Document"): mostly one-character tokens. Such text cannot prove an anchor is absent, so
+ * it is treated as unreadable rather than risk refusing a good envelope.
+ */
+export function looksGarbled(text: string): boolean {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  if (tokens.length < 12) return false;
+  const single = tokens.filter((t) => [...t].length === 1).length;
+  return single / tokens.length > 0.6;
 }

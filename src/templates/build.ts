@@ -107,7 +107,7 @@ export async function buildEnvelope(t: LoadedTemplate, opts: BuildOptions = {}):
   const parts = conv.parts;
   problems.push(...sizeProblems(parts.map((p) => ({ ...p, file })), opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, Buffer.byteLength(JSON.stringify(def))));
   if (!problems.some((p) => /limit is/.test(p.message))) {
-    await checkAnchors(refs, parts.map((p) => p.part), file, problems, warnings, origin);
+    await checkAnchors(refs, parts.map((p) => p.part), file, problems, warnings, origin, usesServerTemplate(def, refs));
   }
 
   for (const name of scope.unusedTopLevel()) {
@@ -213,8 +213,7 @@ function validateDefinition(
   origin: (o: object, fallback: string) => string,
   status: string,
 ): void {
-  const hasServerTemplate = refs.some((r) => r.fromServerTemplate) || typeof def.templateId === 'string' ||
-    (Array.isArray(def.compositeTemplates) && def.compositeTemplates.some((c) => isObject(c) && Array.isArray(c.serverTemplates) && c.serverTemplates.length > 0));
+  const hasServerTemplate = usesServerTemplate(def, refs);
 
   // Subject and message
   const subject = def.emailSubject;
@@ -316,6 +315,15 @@ function validateDefinition(
   void RECIPIENT_TYPES;
 }
 
+/** True when part of the envelope (documents, tabs) comes from a template stored in the account. */
+function usesServerTemplate(def: Json, refs: RecipientRef[]): boolean {
+  return (
+    refs.some((r) => r.fromServerTemplate) ||
+    typeof def.templateId === 'string' ||
+    (Array.isArray(def.compositeTemplates) && def.compositeTemplates.some((c) => isObject(c) && Array.isArray(c.serverTemplates) && c.serverTemplates.length > 0))
+  );
+}
+
 function collectCustomFields(def: Json): { f: Json; path: string }[] {
   const out: { f: Json; path: string }[] = [];
   const from = (cf: unknown, base: string) => {
@@ -342,6 +350,7 @@ async function checkAnchors(
   problems: InputProblem[],
   warnings: string[],
   origin: (o: object, fallback: string) => string,
+  serverTemplate: boolean,
 ): Promise<void> {
   if (parts.length === 0) return;
   const anchors = new Map<string, { anchor: string; caseSensitive: boolean; wholeWord: boolean; path: string }>();
@@ -363,6 +372,10 @@ async function checkAnchors(
   for (const { anchor, caseSensitive, wholeWord, path } of anchors.values()) {
     const found = texts.some((x) => x.t.reliable && containsAnchor(x.t.text, anchor, { caseSensitive, matchWholeWord: wholeWord }));
     if (found) continue;
+    if (serverTemplate) {
+      warnings.push(`${file}: anchor '${anchor}' (${path}) is not in the documents of this file; it may be in the server template's documents, which esign cannot check`);
+      continue;
+    }
     if (unreliable.length > 0) {
       warnings.push(`${file}: anchor '${anchor}' (${path}) could not be checked: ${quoteList(unreliable)} ${unreliable.length === 1 ? 'has' : 'have'} no text layer esign can read; if DocuSign cannot find it either, it answers ANCHOR_TAB_STRING_NOT_FOUND`);
       continue;

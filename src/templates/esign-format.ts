@@ -83,12 +83,15 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
   for (const key of ['emailSubject', 'emailBlurb', 'message'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'string') problem(key, `${key} must be text`);
   }
-  if (raw.emailSubject === undefined) problem('emailSubject', 'emailSubject is required (the subject line of the email DocuSign sends)');
+  if (raw.emailSubject === undefined || raw.emailSubject === '') problem('emailSubject', 'emailSubject is required (the subject line of the email DocuSign sends)');
   else def.emailSubject = raw.emailSubject;
   if (raw.message !== undefined && raw.emailBlurb !== undefined) problem('message', 'give either message or emailBlurb, not both (they are the same thing)');
   const blurb = raw.message ?? raw.emailBlurb;
   if (typeof blurb === 'string') def.emailBlurb = blurb;
-  if (raw.status !== undefined) def.status = raw.status;
+  if (raw.status !== undefined) {
+    if (raw.status !== 'sent' && raw.status !== 'created') problem('status', `status must be "sent" or "created" (a draft), found ${JSON.stringify(raw.status)}`);
+    else def.status = raw.status;
+  }
   if (raw.envelope !== undefined) {
     if (!isObject(raw.envelope)) problem('envelope', 'envelope must be an object of extra DocuSign envelope fields (e.g. brandId, notification)');
     else {
@@ -322,6 +325,10 @@ function convertTabs(
       for (const k of ['required', 'locked', 'optional', 'selected', 'caseSensitive', 'matchWholeWord', 'ignoreIfNotPresent']) {
         if (tab[k] !== undefined && typeof tab[k] !== 'boolean') problem(joinPath(tpath, k), `${k} must be true or false`);
       }
+      for (const k of ['label', 'tooltip']) {
+        if (tab[k] !== undefined && typeof tab[k] !== 'string') problem(joinPath(tpath, k), `${k} must be text`);
+      }
+      if (tab.value !== undefined && asDsString(tab.value) === undefined) problem(joinPath(tpath, 'value'), 'value must be text, a number or true/false');
       for (const [k, dsName] of Object.entries(TAB_FIELDS)) {
         if (tab[k] === undefined) continue;
         const s = asDsString(tab[k]);
