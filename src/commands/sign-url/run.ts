@@ -185,7 +185,7 @@ export function chooseRecipient(envelopeId: string, all: ViewRecipient[], req: S
     if (signable.length) matches = signable;
   }
   if (matches.length === 0) {
-    throw new UsageError(`no recipient with ${what} in envelope ${envelopeId}; embedded recipients: ${list}`, {
+    throw new UsageError(`envelope ${envelopeId} has no recipient with ${what}; embedded recipients: ${list}`, {
       hint: 'Give --recipient a recipient id, email or role of an embedded signer (`esign status <envelope-id>` lists the recipients).',
       details: { envelopeId },
     });
