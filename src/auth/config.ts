@@ -83,8 +83,12 @@ export function authConfig(settings: Settings): AuthConfig {
       hint: 'Use the "API Account ID" GUID from Apps and Keys, or leave it unset to use the default account.',
     });
   }
-  const privateKeyText = settings.values.privateKey.value;
-  const privateKeyFile = settings.values.privateKeyFile.value;
+  // Precedence holds across the two key settings: a --private-key-file flag beats ESIGN_PRIVATE_KEY,
+  // and ESIGN_PRIVATE_KEY (the text, for CI secrets) beats ESIGN_PRIVATE_KEY_FILE and a profile's file.
+  const fileV = settings.values.privateKeyFile;
+  const useFile = fileV.source === 'flag' || !settings.values.privateKey.value;
+  const privateKeyText = useFile ? undefined : settings.values.privateKey.value;
+  const privateKeyFile = useFile ? fileV.value : undefined;
   if (!privateKeyText && !privateKeyFile) {
     throw new MissingSettingError('private key', '--private-key-file', 'ESIGN_PRIVATE_KEY_FILE', 'In CI you can put the PEM text itself in ESIGN_PRIVATE_KEY.');
   }

@@ -1,4 +1,7 @@
-import { UsageError } from '../errors.js';
+import { AuthError } from '../errors.js';
+
+/** A bad setting value is a configuration error (exit 4), like the other settings. */
+const configError = (message: string, opts: { hint?: string } = {}) => new AuthError(message, { ...opts, code: 'CONFIG' });
 import { assertSecureUrl } from '../settings/environment.js';
 
 /** Scopes DocuSign's OAuth service knows; anything else is most likely a typo (BR-02). */
@@ -47,13 +50,13 @@ export function parseScopes(value: string | undefined, origin = 'ESIGN_SCOPES'):
   const scopes = [...new Set((value ?? '').split(/[\s,+]+/).filter(Boolean))];
   const missing = ['signature', 'impersonation'].filter((s) => !scopes.includes(s));
   if (missing.length) {
-    throw new UsageError(`the scope list (${origin}) lacks ${missing.map((s) => `"${s}"`).join(' and ')}`, {
+    throw configError(`the scope list (${origin}) lacks ${missing.map((s) => `"${s}"`).join(' and ')}`, {
       hint: 'JWT impersonation for eSignature needs both "signature" and "impersonation", in the consent and in the token request. Use: signature impersonation',
     });
   }
   const unknown = scopes.filter((s) => !KNOWN_SCOPES.has(s));
   if (unknown.length) {
-    throw new UsageError(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')} in ${origin}`, {
+    throw configError(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.map((s) => `"${s}"`).join(', ')} in ${origin}`, {
       hint: 'Check the spelling; for eSignature use: signature impersonation',
     });
   }
@@ -64,17 +67,20 @@ export function parseScopes(value: string | undefined, origin = 'ESIGN_SCOPES'):
 export function checkRedirectUri(value: string | undefined, origin: string): string {
   const v = (value ?? '').trim();
   if (!v) {
-    throw new UsageError('no consent redirect URI is set', {
+    throw configError('no consent redirect URI is set', {
       hint: 'Set --redirect-uri or ESIGN_REDIRECT_URI to a redirect URI registered on the integration key (Apps and Keys). The page it points at only needs to exist.',
     });
   }
   if (/\b(null|undefined)\b/i.test(v)) {
-    throw new UsageError(`the consent redirect URI (${origin}) contains "${/null/i.test(v) ? 'null' : 'undefined'}": ${v}`, {
+    throw configError(`the consent redirect URI (${origin}) contains "${/null/i.test(v) ? 'null' : 'undefined'}": ${v}`, {
       hint: 'A configuration value was probably empty when the URI was built. Set the exact URI registered on the integration key.',
     });
   }
-  const url = assertSecureUrl(v, `redirect URI (${origin})`);
-  void url;
+  try {
+    assertSecureUrl(v, `the redirect URI (${origin})`);
+  } catch (e) {
+    throw configError((e as Error).message, { hint: 'Set the exact redirect URI registered on the integration key (https, or http on 127.0.0.1/localhost).' });
+  }
   return v;
 }
 

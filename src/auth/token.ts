@@ -180,9 +180,18 @@ export class TokenProvider {
 
   /** The token plus userinfo, fetching userinfo once per token. */
   async tokenWithUser(): Promise<CachedToken & { userinfo: UserInfo }> {
-    const t = await this.token();
+    let t = await this.token();
     if (t.userinfo) return t as CachedToken & { userinfo: UserInfo };
-    t.userinfo = await this.fetchUserInfo(t.accessToken);
+    let info: UserInfo | undefined;
+    try {
+      info = await this.fetchUserInfo(t.accessToken);
+    } catch (e) {
+      // A cached token revoked early (BR-16): userinfo answers 401; get a new token once.
+      if (!(e instanceof TokenRefusedError)) throw e;
+      t = await this.token({ forceNew: true });
+      info = await this.fetchUserInfo(t.accessToken);
+    }
+    t.userinfo = info;
     this.memo = t;
     this.cache?.write(this.cacheKey, t);
     return t as CachedToken & { userinfo: UserInfo };
@@ -199,8 +208,12 @@ export class TokenProvider {
       const skew = clockSkewMs(res);
       if (skew !== undefined) this.skewMs = skew;
       if (skew !== undefined && Math.abs(skew) > 30_000 && pointsAtTime(body)) {
-        this.sink.trace(`token: local clock is ${Math.round(skew / 1000)} s ${skew > 0 ? 'behind' : 'ahead of'} the server (Date header); retrying once with corrected iat/exp`);
+        const secs = Math.round(Math.abs(skew) / 1000);
+        this.sink.trace(`token: clock skew: this machine's clock is ${secs} s ${skew > 0 ? 'behind' : 'ahead of'} the OAuth server's (Date header); retrying once with corrected iat/exp`);
         res = await this.requestToken(key, Date.now() + skew);
+        if (res.status === 200) {
+          this.sink.warn(`this machine's clock is ${secs} s ${skew > 0 ? 'behind' : 'ahead of'} DocuSign's; esign corrected the token request for it. Sync the clock (NTP) to avoid surprises.`);
+        }
       }
     }
     if (res.status !== 200) throw this.tokenError(res, key);
@@ -252,16 +265,14 @@ export class TokenProvider {
     }
     if (err === 'consent_required') {
       const url = this.consentUrl() ?? '';
-      const admin = this.consentUrl(true);
-      const lines = [
-        `user ${this.config.userId} has not granted consent to integration key ${this.config.integrationKey} for scopes "${this.config.scopes.join(' ')}" in ${where}`,
-      ];
-      if (env.name === 'production') lines.push('Consent given in the demo environment does not carry over to production.');
+      // Consent is per environment (BR-04): say so wherever it is not the demo environment.
+      const perEnv = env.name === 'demo' ? '' : '; consent given in another environment (such as demo) does not carry over';
+      const message = `user ${this.config.userId} has not granted consent to integration key ${this.config.integrationKey} for scopes "${this.config.scopes.join(' ')}" in ${where}${perEnv}`;
+      const adminNote = env.name === 'demo' ? '' : ' If your organization blocks individual consent, an org admin can grant it for all users: `esign consent --admin`.';
       const hint = url
-        ? `Open this URL as that user and click Allow (or run \`esign consent --open --wait\`):\n  ${url}\n` +
-          (admin ? `If your organization blocks individual consent, an org admin can grant it for everyone: \`esign consent --admin\`.` : '')
-        : 'Set --redirect-uri / ESIGN_REDIRECT_URI (a redirect URI registered on the integration key), then run `esign consent` to get the URL.';
-      return new ConsentRequiredError(lines.join('\n'), url, { hint, details: { scopes: this.config.scopes, environment: env.name } });
+        ? `Open ${url} as that user and click Allow (or run \`esign consent --open --wait\`).${adminNote}`
+        : 'Set --redirect-uri / ESIGN_REDIRECT_URI (a redirect URI registered on the integration key), then run `esign consent --open --wait`.' + adminNote;
+      return new ConsentRequiredError(message, url, { hint, details: { scopes: this.config.scopes, environment: env.name } });
     }
     if (desc === 'no_valid_keys_or_signatures') {
       return new AuthError(
@@ -309,7 +320,7 @@ export class TokenProvider {
     });
     if (res.status === 401) {
       this.invalidate();
-      throw new AuthError('the access token was refused by userinfo (expired or revoked)', { hint: 'Run the command again; esign will get a new token.' });
+      throw new TokenRefusedError('the access token was refused by userinfo (expired or revoked)', { hint: 'Run the command again; esign will get a new token.' });
     }
     if (res.status !== 200) throw new ApiError(`userinfo at ${env.oauthBase} answered HTTP ${res.status}`, { status: res.status });
     const j = res.json<{
@@ -354,10 +365,18 @@ export class TokenProvider {
         });
       }
     }
-    const base = assertSecureUrl(acct.baseUri, `the base_uri of account ${acct.accountId}`);
+    let base: URL;
+    try {
+      base = assertSecureUrl(acct.baseUri, `the base_uri of account ${acct.accountId}`);
+    } catch (e) {
+      throw new AuthError((e as Error).message, { code: 'CONFIG', hint: 'userinfo gave an unusable REST host for this account; check --env.' });
+    }
     return { ...acct, restBase: `${base.origin}${base.pathname.replace(/\/+$/, '')}/restapi` };
   }
 }
+
+/** userinfo refused the access token (revoked or expired early). */
+class TokenRefusedError extends AuthError {}
 
 function parseOAuthError(res: HttpResponse): OAuthErrorBody {
   try {

@@ -6,6 +6,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import type { Overrides } from '../../src/context.js';
+import { startEmulator, seedDemo, type Emulator, type EmulatorOptions, type DemoSeed } from '../../src/emulator/index.js';
 
 export interface RsaPair {
   privateKey: KeyObject;
@@ -56,4 +57,40 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, overrides: Ove
 /** Every line of key material in a PEM (base64 body lines), to assert none is printed. */
 export function keyLines(pem: string): string[] {
   return pem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+}
+
+
+export interface EmuSetup {
+  emu: Emulator;
+  seed: DemoSeed;
+  dir: string;
+  keyFile: string;
+  configDir: string;
+  /** A complete CI environment pointing esign at this emulator. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** Starts an emulator with the demo seed, a key file (0600) and an env for esign; consent granted unless told. */
+export async function emuSetup(opts: EmulatorOptions = {}, o: { consent?: boolean } = {}): Promise<EmuSetup> {
+  const emu = await startEmulator({ quiet: true, ...opts });
+  const seed = await seedDemo(emu);
+  if (o.consent !== false) emu.grantConsent(seed.integrationKey, seed.userId, ['signature', 'impersonation']);
+  const dir = tmpDir();
+  const keyFile = writeFile(dir, 'private.pem', seed.privateKeyPem);
+  const configDir = path.join(dir, 'cfg');
+  const env: NodeJS.ProcessEnv = {
+    CI: 'true',
+    ESIGN_CONFIG_DIR: configDir,
+    ESIGN_ENV: emu.oauthUrl,
+    ESIGN_INTEGRATION_KEY: seed.integrationKey,
+    ESIGN_USER_ID: seed.userId,
+    ESIGN_PRIVATE_KEY_FILE: keyFile,
+    ESIGN_REDIRECT_URI: seed.redirectUri,
+  };
+  return { emu, seed, dir, keyFile, configDir, env };
+}
+
+/** Requests the emulator saw to one path since `from` (an index into emu.requests). */
+export function callsTo(emu: Emulator, p: string, from = 0): number {
+  return emu.requests.slice(from).filter((r) => r.path === p).length;
 }

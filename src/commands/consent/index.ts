@@ -16,10 +16,13 @@ export const consentCommand: CommandDef = {
       .option('--open', 'open the URL in the browser')
       .option('--wait', 'poll until consent is granted (exit 0) or --timeout passes (exit 3)')
       .option('--check', 'print a one-line verdict only: exit 0 when a token can be had, 3 when consent is missing')
-      .addOption(new Option('--timeout <seconds>', 'how long --wait polls').default('300'));
+      .addOption(new Option('--timeout <seconds>', 'how long --wait polls (default 300)'));
   },
   async run(ctx, opts) {
     const { runConsent } = await import('./run.js');
-    return runConsent(ctx, opts as never);
+    // `--timeout` is also a global option and commander hands it to the program even after the
+    // subcommand, so read the merged value; without it, --wait polls for 300 s.
+    const timeout = (opts.timeout as string | undefined) ?? ctx.flags.timeout ?? '300';
+    return runConsent(ctx, { ...(opts as object), timeout } as never);
   },
 };

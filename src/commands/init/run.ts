@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
-import { MissingSettingError, UsageError } from '../../errors.js';
+import { AuthError } from '../../errors.js';
 import { loadPrivateKey } from '../../auth/keys.js';
 import { isGuid } from '../../auth/config.js';
 import { checkRedirectUri } from '../../auth/consent.js';
@@ -58,18 +58,24 @@ export async function runInit(ctx: Context): Promise<number> {
         continue;
       } else continue;
     }
+    // Settings problems are configuration errors (exit 4), as in every other command; the key and
+    // the environment throw their own errors, which name the source.
+    if (f.key === 'privateKeyFile') loadPrivateKey({ file: v });
+    if (f.key === 'env') parseEnvironment(v, given !== undefined ? (flags.env ? '--env' : 'ESIGN_ENV') : `profile "${profileName}"`);
     const ok = f.validate(v);
-    if (ok !== true) throw new UsageError(`${f.flag}: ${ok}`);
+    if (ok !== true) throw new AuthError(`${f.flag}: ${ok}`, { code: 'CONFIG' });
     values[f.key] = f.key === 'privateKeyFile' ? path.resolve(v) : v;
   }
   if (missing.length) {
-    const first = missing[0]!;
-    throw new MissingSettingError(
-      missing.map((m) => m.label.replace(/ \(.*\)$/, '')).join(', '),
-      missing.map((m) => m.flag).join(', '),
-      missing.map((m) => m.envVar).join(', '),
-      ctx.interactive ? undefined : `No prompts without a TTY (or with CI set): pass ${first.flag}.`,
-    );
+    // Fail fast and name every missing flag with its variable, so a CI log says exactly what to add.
+    const each = missing.map((m) => `${m.label.replace(/ \(.*\)$/, '').toLowerCase()} (${m.flag} or ${m.envVar})`);
+    throw new AuthError(`missing setting${missing.length > 1 ? 's' : ''} for profile "${profileName}": ${each.join(', ')}`, {
+      code: 'CONFIG',
+      hint: ctx.interactive
+        ? `Pass ${missing.map((m) => m.flag).join(', ')}.`
+        : `No prompts without a TTY (or with CI set): pass ${missing.map((m) => `${m.flag} <value>`).join(' ')}, or set ${missing.map((m) => m.envVar).join(', ')}.`,
+      details: { missing: missing.map((m) => ({ setting: m.key, flag: m.flag, envVar: m.envVar })) },
+    });
   }
   const key = loadPrivateKey({ file: values.privateKeyFile });
   if (key.permissionWarning) ctx.printer.warn(key.permissionWarning);
