@@ -147,7 +147,10 @@ export class Transport {
         const retryable = burst || RETRY_STATUSES.has(res.status);
         if (!retryable) return res;
         // 429 and burst codes mean "not carried out": safe to resend. 5xx: outcome unknown.
-        const known = res.status === 429 || burst;
+        // A request that can look its outcome up (an envelope create) checks even after a 429:
+        // a proxy or gateway may answer 429 for a request that reached DocuSign, and one GET is
+        // cheaper than a contract sent twice.
+        const known = (res.status === 429 || burst) && !req.recover;
         if (!known && !idempotent) {
           const found = req.recover ? await req.recover() : undefined;
           if (found) return found;
