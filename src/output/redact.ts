@@ -19,7 +19,10 @@ export function clearSecrets(): void {
   registered.clear();
 }
 
-const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
+// Only a marker followed by key material (base64, or an encryption header) starts a block: a hint
+// that merely names the marker ("starts with -----BEGIN PRIVATE KEY-----") must not swallow the
+// rest of the output (it made --json error documents unparsable). Literal `\n` (JSON) counts as space.
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----(?=(?:\s|\\[nr])*(?:[A-Za-z0-9+/=]{16}|Proc-Type))[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
 // Three base64url segments, the first starting with eyJ ('{"'): a JWS/JWT.
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
