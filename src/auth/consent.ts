@@ -71,7 +71,8 @@ export function checkRedirectUri(value: string | undefined, origin: string): str
       hint: 'Set --redirect-uri or ESIGN_REDIRECT_URI to a redirect URI registered on the integration key (Apps and Keys). The page it points at only needs to exist.',
     });
   }
-  if (/\b(null|undefined)\b/i.test(v)) {
+  // `https://app/login` + an empty value gives `.../loginnull` (BR-05): look at segment ends too.
+  if (/\b(null|undefined)\b|(null|undefined)(?=$|[/?#&=])/i.test(v)) {
     throw configError(`the consent redirect URI (${origin}) contains "${/null/i.test(v) ? 'null' : 'undefined'}": ${v}`, {
       hint: 'A configuration value was probably empty when the URI was built. Set the exact URI registered on the integration key.',
     });
