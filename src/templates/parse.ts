@@ -23,7 +23,7 @@ export function parseStructured(text: string, file: string): unknown {
   const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
-    const lp = err.linePos?.[0];
+    const lp = err.linePos?.[0] ?? (err.pos ? offsetToLineCol(body, err.pos[0]) : undefined);
     const where = lp ? `:${lp.line}:${lp.col}` : '';
     const firstLine = err.message.split('\n')[0];
     throw new UsageError(`${file}${where}: invalid YAML: ${firstLine}`, {

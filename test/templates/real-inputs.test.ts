@@ -189,7 +189,7 @@ describe('#8 legacy-v2-template-definition', () => {
   it('a v2 wrapper that does hold documents and recipients is flattened and builds', async () => {
     const legacy = await readReal('legacy-v2-template-definition.json');
     const modern = await readReal('tc-supplement-no-tabs.json');
-    const variant = { ...legacy, emailSubject: 'Legacy', documents: modern.documents, recipients: modern.recipients };
+    const variant: Record<string, any> = { ...legacy, emailSubject: 'Legacy', documents: modern.documents, recipients: modern.recipients };
     delete variant.eventNotification;
     for (const k of Object.keys(variant)) if (variant[k] === 'Stringcontent' || variant[k] === 'String content' || variant[k] === 'string content') delete variant[k];
     const dir = await tmp();
