@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { Context, type GlobalFlags, type Overrides } from './context.js';
+import type { GlobalFlags, Overrides } from './context.js';
 import { ExitCode, isEsignError, type EsignError } from './errors.js';
 import type { Io } from './output/io.js';
 import { redact } from './output/redact.js';
@@ -102,6 +102,8 @@ export async function main(
 
   const program = buildProgram(io, async (def, cmd, args) => {
     const flags = cmd.optsWithGlobals() as GlobalFlags & Record<string, unknown>;
+    // Loaded only when a command runs: `esign --help` never pays for settings, HTTP or auth.
+    const { Context } = await import('./context.js');
     const ctx = new Context(io, env, flags, signal, overrides);
     const r = await def.run(ctx, cmd.opts(), args);
     exit = typeof r === 'number' ? r : ExitCode.ok;
