@@ -45,3 +45,38 @@ export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o60
     throw e;
   }
 }
+
+/**
+ * Streams data into a file atomically (downloads): a temporary file in the same folder, fsync,
+ * rename. If the source fails or the signal aborts (Ctrl-C), the temporary file is removed and
+ * the target is left as it was: never a half-written file.
+ */
+export async function writeStreamAtomic(
+  file: string,
+  source: AsyncIterable<Uint8Array>,
+  opts: { mode?: number; signal?: AbortSignal } = {},
+): Promise<number> {
+  const mode = opts.mode ?? 0o600;
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await fs.promises.open(tmp, 'w', mode);
+  let bytes = 0;
+  try {
+    try {
+      for await (const chunk of source) {
+        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+        await fh.write(chunk);
+        bytes += chunk.byteLength;
+      }
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (process.platform !== 'win32') fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, file);
+    return bytes;
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
