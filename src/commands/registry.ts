@@ -12,6 +12,7 @@ import { downloadCommand } from './download/index.js';
 import { doctorCommand } from './doctor/index.js';
 import { completionCommand } from './completion/index.js';
 import { signUrlCommand } from './sign-url/index.js';
+import { demoCommand } from './demo/index.js';
 import { sendCommand } from './send/index.js';
 
 /** Every command, in the order `esign --help` lists them. Definitions are light; work loads lazily. */
@@ -29,5 +30,6 @@ export const COMMANDS: CommandDef[] = [
   tokenCommand,
   logoutCommand,
   emulatorCommand,
+  demoCommand,
   completionCommand,
 ];
