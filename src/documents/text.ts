@@ -164,7 +164,13 @@ function pdfText(bytes: Buffer): ExtractedText {
   // Fonts with custom encodings give symbol soup: require mostly letters among visible characters.
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   const visible = text.match(/[^\s_.]/g)?.length ?? 0;
-  return { text, reliable: letters >= 3 && letters / Math.max(1, visible) >= 0.5 };
+  // Glyph-id strings (subset fonts without a mapping we read) show as control characters or as
+  // letters split one per token; neither can prove an anchor absent.
+  const controls = text.match(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g)?.length ?? 0;
+  const tokens = text.split(/\s+/).filter(Boolean);
+  const singles = tokens.filter((t) => t.length === 1).length;
+  const soup = controls > visible * 0.02 || (tokens.length >= 20 && singles / tokens.length > 0.6);
+  return { text, reliable: !soup && letters >= 3 && letters / Math.max(1, visible) >= 0.5 };
 }
 
 /** Content streams are mostly printable ASCII operators; font programs and images are not. */
