@@ -34,7 +34,10 @@ export function parseEnvironment(value: string, source = '--env'): OAuthEnvironm
   if (known) return { name: known.name, oauthBase: `https://${known.host}`, aud: known.host };
   if (!raw) throw configError(`${source} is empty`, { hint: 'Use demo, production, or an OAuth base URL.' });
 
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  // A bare host means https, except on loopback, where only the emulator (plain http) listens.
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  const bareHost = raw.replace(/[/?#].*$/, '').replace(/:\d+$/, '');
+  const withScheme = hasScheme ? raw : `${isLoopbackHost(bareHost) ? 'http' : 'https'}://${raw}`;
   let url: URL;
   try {
     url = new URL(withScheme);

@@ -399,3 +399,23 @@ describe('keys at run time', () => {
     expect(r.err).toContain('ESIGN_PRIVATE_KEY');
   });
 });
+
+describe('BR-09: the OAuth host with a scheme, a trailing slash or a path', () => {
+  it('BR-09: "http://host:port/" and a bare "host:port" both work with the same bare aud; /oauth/token is refused locally', async () => {
+    const { emu, env } = await setup();
+    const a = await run(['token', '--no-cache', '--verbose', '--env', `${emu.oauthUrl}/`], env);
+    expect(a.code).toBe(0);
+    expect(emu.state.lastAssertionClaims()!.aud).toBe(emu.oauthHost);
+    expect(a.err).toContain(`aud=${emu.oauthHost}`);
+    expect(a.err).toContain(`${emu.oauthUrl}/oauth/token`);
+    const b = await run(['token', '--no-cache', '--env', emu.oauthHost], env);
+    expect(b.code).toBe(0);
+    expect(emu.state.lastAssertionClaims()!.aud).toBe(emu.oauthHost);
+    const n = emu.requests.length;
+    const c = await run(['token', '--env', `${emu.oauthUrl}/oauth/token`], env);
+    expect(c.code).toBe(4);
+    expect(c.err).toContain('has a path (/oauth/token)');
+    expect(c.err).toContain(`hint: Give the OAuth host only: ${emu.oauthUrl}`);
+    expect(emu.requests.length).toBe(n);
+  });
+});

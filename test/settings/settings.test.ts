@@ -104,6 +104,8 @@ describe('--env forms', () => {
     ['http://localhost:9/', 'http://localhost:9', 'localhost:9', 'custom'],
     ['http://[::1]:8080', 'http://[::1]:8080', '[::1]:8080', 'custom'],
     ['auth.example.test:8443', 'https://auth.example.test:8443', 'auth.example.test:8443', 'custom'],
+    ['127.0.0.1:8080', 'http://127.0.0.1:8080', '127.0.0.1:8080', 'custom'],
+    ['localhost:8080/', 'http://localhost:8080', 'localhost:8080', 'custom'],
   ])('%s → %s, aud %s', (input, base, aud, name) => {
     expect(parseEnvironment(input)).toEqual({ name, oauthBase: base, aud });
   });
