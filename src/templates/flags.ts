@@ -17,9 +17,8 @@ const ROLE_FORM = 'use --role "ROLE=Full Name <email@example.com>"';
 /** Parses `ROLE=Name <email>`; the role name may contain spaces, the value may not omit the name. */
 export function parseRoleFlag(value: string): RoleAssignment {
   const eq = value.indexOf('=');
-  if (eq <= 0) {
-    throw new UsageError(`--role "${value}": missing the role name before '='`, { hint: ROLE_FORM });
-  }
+  if (eq < 0) throw new UsageError(`--role "${value}": expected "ROLE=Name <email>"`, { hint: ROLE_FORM });
+  if (eq === 0) throw new UsageError(`--role "${value}": missing the role name before '='`, { hint: ROLE_FORM });
   const role = value.slice(0, eq).trim();
   const person = value.slice(eq + 1).trim();
   const m = /^(.*?)\s*<([^<>]*)>$/.exec(person);
