@@ -31,12 +31,13 @@ const JSON_SECRET = /("(?:access_token|accessToken|assertion|refresh_token|priva
 
 /** Returns text with every secret replaced by a marker. */
 export function redact(text: string): string {
-  let out = text;
+  // Whole PEM blocks first (also JSON-escaped ones, with literal \n): masking the registered key
+  // lines first would leave a BEGIN/END skeleton the block pattern no longer recognises.
+  let out = text.replace(PEM_BLOCK, '[REDACTED KEY]');
   for (const s of registered) {
     if (out.includes(s)) out = out.split(s).join('[REDACTED]');
   }
   return out
-    .replace(PEM_BLOCK, '[REDACTED KEY]')
     .replace(JWT, '[REDACTED JWT]')
     .replace(BEARER, '$1[REDACTED]')
     .replace(FORM_SECRET, '$1[REDACTED]')

@@ -104,7 +104,7 @@ export function createRequests(emu: EmulatorImpl) {
 
 /** Key, token and JWT material that must never appear in output. */
 export function secretPatterns(keyPem?: string): RegExp[] {
-  const pats = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/, /Bearer\s+(?!\[REDACTED)[A-Za-z0-9._~+/=-]{12,}/i, /assertion=(?!\[REDACTED)[^&\s"]{12,}/];
+  const pats = [/-----BEGIN [A-Z ]*PRIVATE KEY-----(?:\s|\\[nr])*[A-Za-z0-9+/=]{16}/, /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/, /Bearer\s+(?!\[REDACTED)[A-Za-z0-9._~+/=-]{12,}/i, /assertion=(?!\[REDACTED)[^&\s"]{12,}/];
   if (keyPem) {
     for (const line of keyPem.split('\n')) if (line.length > 40 && !line.startsWith('-----')) pats.push(new RegExp(line.replace(/[+/]/g, '\\$&')));
   }
