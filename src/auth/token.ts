@@ -76,7 +76,11 @@ export class TokenCache {
 
   /** Removes an entry (after a 401 or on logout). */
   remove(key: string): void {
-    fs.rmSync(this.file(key), { force: true });
+    try {
+      fs.rmSync(this.file(key), { force: true });
+    } catch {
+      /* an unwritable cache folder: the entry simply stays (and is warned about on write) */
+    }
   }
 
   /** Removes every entry; returns how many there were. */
@@ -122,6 +126,7 @@ export class TokenProvider {
   readonly cacheKey: string;
   /** Last measured skew (doctor shows it). */
   skewMs?: number;
+  private cacheWarned = false;
 
   constructor(
     readonly config: AuthConfig,
@@ -168,8 +173,21 @@ export class TokenProvider {
     }
     const t = await this.mint();
     this.memo = t;
-    this.cache?.write(this.cacheKey, t);
+    this.store(t);
     return t;
+  }
+
+  /** Writes the cache; a folder that cannot be written costs a warning, not the command. */
+  private store(t: CachedToken): void {
+    if (!this.cache) return;
+    try {
+      this.cache.write(this.cacheKey, t);
+    } catch (e) {
+      if (!this.cacheWarned) {
+        this.cacheWarned = true;
+        this.sink.warn(`cannot write the token cache in ${this.cache.dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the next command will get a new token. Check ESIGN_CONFIG_DIR.`);
+      }
+    }
   }
 
   /** Forgets the current token (after a 401 from the REST API) so the next call mints a new one. */
@@ -193,7 +211,7 @@ export class TokenProvider {
     }
     t.userinfo = info;
     this.memo = t;
-    this.cache?.write(this.cacheKey, t);
+    this.store(t);
     return t as CachedToken & { userinfo: UserInfo };
   }
 

@@ -419,3 +419,24 @@ describe('BR-09: the OAuth host with a scheme, a trailing slash or a path', () =
     expect(emu.requests.length).toBe(n);
   });
 });
+
+describe('token cache folder', () => {
+  it('an unwritable config folder costs a warning, not the command', async () => {
+    if (process.getuid?.() === 0) {
+      // root ignores file modes: block the cache with a file where its folder should be.
+      const { env, configDir } = await setup();
+      fs.mkdirSync(configDir, { mode: 0o700 });
+      fs.writeFileSync(path.join(configDir, 'tokens'), 'not a folder');
+      const r = await run(['token'], env);
+      expect(r.code).toBe(0);
+      expect(r.err).toContain('cannot write the token cache');
+      expect(r.err.match(/cannot write/g)).toHaveLength(1);
+      return;
+    }
+    const { env, configDir } = await setup();
+    fs.mkdirSync(configDir, { mode: 0o500 });
+    const r = await run(['token'], env);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('cannot write the token cache');
+  });
+});
