@@ -10,7 +10,7 @@ import { convertEsign } from './esign-format.js';
 import type { RoleAssignment } from './flags.js';
 import type { LoadedTemplate, TemplateFormat } from './load.js';
 import { eachRecipient, eachTab, NEEDS_NAME_EMAIL, RECIPIENT_TYPES, tabCount, type RecipientRef } from './recipients.js';
-import { CREATE_STATUSES, emailProblem, isPlaceholder, LIMITS, nameProblem, isValidEmail } from './validate.js';
+import { CREATE_STATUSES, emailProblem, isPlaceholder, LIMITS, nameProblem } from './validate.js';
 import { VariableScope, lookupVar } from './variables.js';
 import { clone, didYouMean, isObject, quoteList, type Json } from './util.js';
 
@@ -311,8 +311,6 @@ function validateDefinition(
       if (typeof v === 'string' && v.length > LIMITS.customFieldValue) problems.push({ file, path: `${path}.${k}`, message: `custom field ${k} is ${v.length} characters; DocuSign allows ${LIMITS.customFieldValue}` });
     }
   }
-  void isValidEmail;
-  void RECIPIENT_TYPES;
 }
 
 /** True when part of the envelope (documents, tabs) comes from a template stored in the account. */

@@ -213,7 +213,6 @@ export function convertWebapp(raw: Json, file: string): Conversion {
     });
   }
 
-  const firstDocId = docDefs[0]?.documentId !== undefined ? String(docDefs[0].documentId) : undefined;
   const composites: Json[] = docDefs.map((doc, i) => {
     const docId = String(doc.documentId);
     const group: Json = {};
@@ -243,7 +242,6 @@ export function convertWebapp(raw: Json, file: string): Conversion {
     }
     return { compositeTemplateId: String(i + 1), document: doc, inlineTemplates: [inline] };
   });
-  void firstDocId;
   def.compositeTemplates = composites;
   return { definition: def, parts, problems, warnings, origins };
 }

@@ -1,7 +1,7 @@
 /** `--data FILE`: one envelope per row (CSV with a header row, a JSON array, or JSON Lines). */
 import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isSeq, parseDocument } from 'yaml';
 import { InvalidInputError, UsageError, formatProblem, type InputProblem } from '../errors.js';
 import { buildEnvelope, type BuildOptions } from './build.js';
 import type { LoadedTemplate } from './load.js';
@@ -93,7 +93,6 @@ function jsonArray(text: string, path: string): DataRow[] {
     if (!isObject(v)) problems.push({ file: path, path: `row ${i + 1} (line ${line})`, message: `each row must be an object of variables, found ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}` });
     else rows.push({ line, vars: v });
   });
-  void isMap;
   if (problems.length > 0) throw new InvalidInputError(`--data ${path}: ${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
   return rows;
 }

@@ -111,21 +111,3 @@ export function sizeProblems(
   }
   return problems;
 }
-
-/** MIME type for a file extension (see src/documents/text.ts mimeFor for the full table). */
-export function fallbackMimeFor(ext: string): string {
-  const m: Record<string, string> = {
-    pdf: 'application/pdf',
-    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    doc: 'application/msword',
-    html: 'text/html',
-    htm: 'text/html',
-    txt: 'text/plain',
-    rtf: 'application/rtf',
-    png: 'image/png',
-    jpg: 'image/jpeg',
-    jpeg: 'image/jpeg',
-    gif: 'image/gif',
-  };
-  return m[ext.toLowerCase()] ?? 'application/octet-stream';
-}

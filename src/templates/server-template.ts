@@ -2,7 +2,7 @@
 import { InvalidInputError, type InputProblem } from '../errors.js';
 import type { BuildOptions, BuiltEnvelope, RecipientSummary } from './build.js';
 import { eachRecipient, RECIPIENT_TYPES } from './recipients.js';
-import { didYouMean, isObject, looseKey, quoteList, type Json } from './util.js';
+import { didYouMean, looseKey, quoteList, type Json } from './util.js';
 import { emailProblem, isPlaceholder, nameProblem } from './validate.js';
 import { lookupVar } from './variables.js';
 
@@ -125,7 +125,6 @@ export function buildServerTemplateEnvelope(
     warnings.push(`${where} has no email subject; DocuSign may refuse to send it (ENVELOPE_IS_INCOMPLETE)`);
   }
   for (const k of Object.keys(vars)) if (![...used].some((u) => u === k || u.startsWith(`${k}.`))) warnings.push(`variable '${k}' was given but a server template does not use variables`);
-  void isObject;
   return {
     definition,
     documents: [],
