@@ -302,7 +302,9 @@ export class Transport {
     if (res.status === 429) {
       const reset = res.headers.get('x-ratelimit-reset');
       const remaining = res.headers.get('x-ratelimit-remaining');
-      if (reset && remaining === '0') {
+      // A 429 whose hourly window resets far ahead is the hourly limit unless DocuSign says calls remain
+      // (then it is a burst): stop with the reset time rather than retry into it (BR-28 c).
+      if (reset && (remaining === null || remaining === '0')) {
         const ms = Number(reset) * 1000 - Date.now();
         if (ms > max) return undefined;
       }
