@@ -346,30 +346,53 @@ interface SignUrlFlags {
   name?: string;
   email?: string;
   clientUserId?: string;
+  wait?: boolean;
+  timeout?: string;
 }
 
 /** `esign sign-url <envelope-id>`: stdout gets the URL (or JSON); stderr the expiry warning. */
 export async function runSignUrl(ctx: Context, f: SignUrlFlags, envelopeId: string | undefined): Promise<number> {
-  const r = await createSigningUrl(ctx, {
-    envelopeId: envelopeId ?? '',
-    recipient: f.recipient,
-    returnUrl: f.returnUrl,
-    name: f.name,
-    email: f.email,
-    clientUserId: f.clientUserId,
-    frameAncestors: f.frameAncestor,
-  });
-  const p = ctx.printer;
-  p.result({
-    human: r.url,
-    quiet: r.url,
-    json: { url: r.url, envelopeId: r.envelopeId, recipientId: r.recipientId, expiresAt: r.expiresAt },
-  });
-  const at = r.expiresAt.slice(11, 19);
-  p.warn(
-    `this signing URL for ${r.recipient.name} <${r.recipient.email}> was created at ${r.createdAt.slice(11, 19)} UTC, expires in ~5 minutes (${at} UTC) and works once. ` +
-      'Do not email or store it: run `esign sign-url` again when the signer is ready.',
-  );
-  if (f.open) await ctx.open(r.url);
-  return 0;
+  const timeoutS = Number(f.timeout ?? '600');
+  if (f.wait && (!Number.isFinite(timeoutS) || timeoutS <= 0)) {
+    throw new UsageError(`--timeout must be a positive number of seconds (got ${JSON.stringify(f.timeout)})`);
+  }
+  checkEnvelopeId(envelopeId, 'sign-url');
+  const waitMod = f.wait ? await import('./wait.js') : undefined;
+  const listener = waitMod ? await waitMod.listenForReturn(f.returnUrl) : undefined;
+  try {
+    const r = await createSigningUrl(ctx, {
+      envelopeId: envelopeId ?? '',
+      recipient: f.recipient,
+      returnUrl: listener?.returnUrl ?? f.returnUrl,
+      name: f.name,
+      email: f.email,
+      clientUserId: f.clientUserId,
+      frameAncestors: f.frameAncestor,
+    });
+    const p = ctx.printer;
+    const json = { url: r.url, envelopeId: r.envelopeId, recipientId: r.recipientId, expiresAt: r.expiresAt };
+    // With --wait --json the one JSON document comes at the end; the URL is needed now, on stderr.
+    if (listener && ctx.flags.json) p.err(r.url + '\n');
+    else p.result({ human: r.url, quiet: r.url, json });
+    const at = r.expiresAt.slice(11, 19);
+    p.warn(
+      `this signing URL for ${r.recipient.name} <${r.recipient.email}> was created at ${r.createdAt.slice(11, 19)} UTC, expires in ~5 minutes (${at} UTC) and works once. ` +
+        'Do not email or store it: run `esign sign-url` again when the signer is ready.',
+    );
+    if (f.open) await ctx.open(r.url);
+    if (!listener || !waitMod) return 0;
+
+    const waiting = `waiting up to ${timeoutS} s for the signer to come back to ${listener.returnUrl} …`;
+    if (ctx.flags.json) p.err(waiting + '\n');
+    else p.info(waiting);
+    const event = await listener.next(timeoutS * 1000, ctx.signal);
+    const w = await waitMod.judgeEvent(ctx, r.envelopeId, { recipientId: r.recipientId, clientUserId: r.recipient.clientUserId }, event);
+    if (w.outcome === 'signed' || w.outcome === 'viewed') {
+      p.result({ json: { ...json, ...w }, human: `${w.outcome}: ${w.message}`, quiet: w.outcome });
+      return 0;
+    }
+    throw waitMod.notSignedError(r.envelopeId, w);
+  } finally {
+    await listener?.close();
+  }
 }
