@@ -2,10 +2,13 @@
  * The proof of "never double-send a contract" (issue 8): 100 sends while 30% of the create answers
  * are lost AFTER DocuSign (the emulator) created the envelope. esign must look each one up by its
  * transactionId instead of sending again: exactly 100 envelopes, no duplicate transactionId, exit 0.
- * (`esign send --data` did not exist when this was written: 100 in-process `esign send` runs.)
+ * Proved twice: one `esign send --data` run of 100 rows (8 in parallel), and 100 separate
+ * `esign send` runs.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSeeded, runCli, createRequests, type Seeded } from './harness.js';
+import { startSeeded, runCli, createRequests, tmpDir, type Seeded } from './harness.js';
 import type { FaultSpec } from '../../src/emulator/types.js';
 
 let s: Seeded;
@@ -31,6 +34,41 @@ function lostAnswer(n: number): FaultSpec {
 }
 
 describe('no duplicate envelopes when answers are lost', () => {
+  test('esign send --data with 100 rows, 30% of create answers lost after creation → exactly 100 envelopes, exit 0', async () => {
+    const s2 = await startSeeded();
+    try {
+      const dir = tmpDir();
+      const csv = path.join(dir, 'rows.csv');
+      fs.writeFileSync(csv, ['candidate.name,candidate.email', ...Array.from({ length: 100 }, (_, i) => `Person ${i},person${i}@example.test`)].join('\n') + '\n');
+      // Every create whose number is 0, 1 or 2 modulo 10 loses its answer after the envelope exists.
+      const impl = s2.emu as unknown as { matchFault: (h: string, m: string, u: URL) => FaultSpec | undefined };
+      const orig = impl.matchFault.bind(s2.emu);
+      let creates = 0;
+      let lost = 0;
+      impl.matchFault = (h, m, u) => {
+        if (h === 'rest' && m === 'POST' && /\/envelopes$/.test(u.pathname) && creates++ % 10 < 3) return lostAnswer(lost++);
+        return orig(h, m, u);
+      };
+      const r = await runCli(
+        ['send', 'templates/offer-letter.yaml', '--data', csv, '--json', '--var', 'company=Acme', '--var', 'job.title=Engineer', '--var', 'job.start=2025-03-01', '--var', 'job.salary=1'],
+        { ...s2.env, ESIGN_TIMEOUT: '1' },
+      );
+      expect(r.code, r.err).toBe(0);
+      expect(lost).toBe(30);
+      const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { envelopeId?: string; error?: unknown });
+      expect(lines.filter((l) => l.envelopeId)).toHaveLength(100);
+      expect(lines.filter((l) => l.error)).toHaveLength(0);
+      const envs = s2.emu.state.envelopes();
+      expect(envs).toHaveLength(100);
+      expect(new Set(envs.map((e) => e.transactionId)).size).toBe(100);
+      expect(new Set(envs.map((e) => e.recipients.signers?.[0]?.email)).size).toBe(100);
+      expect(new Set(lines.map((l) => l.envelopeId))).toEqual(new Set(envs.map((e) => e.envelopeId)));
+      expect(createRequests(s2.emu)).toHaveLength(100);
+    } finally {
+      await s2.emu.close();
+    }
+  }, 60_000);
+
   test('100 sends, 30% of answers lost after creation → exactly 100 envelopes, exit 0 each', async () => {
     const env = { ...s.env, ESIGN_TIMEOUT: '0.5' };
     const ids: string[] = [];
