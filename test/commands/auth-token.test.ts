@@ -43,6 +43,13 @@ describe('esign token', () => {
     expect(c.aud).not.toMatch(/^http|\/$/);
     expect(c.scope).toBe('signature impersonation');
     expect((c.exp as number) - (c.iat as number)).toBeLessThanOrEqual(3600);
+    // A fresh mint under --verbose: the trace shows the normalised values but no token or assertion.
+    const v = await run(['whoami', '--verbose', '--no-cache'], env);
+    expect(v.code).toBe(0);
+    expect(v.err).toContain(`aud=${emu.oauthHost}`);
+    expect(v.err).toContain('POST');
+    expect(v.err).not.toMatch(/emu\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{10,}/);
+    expect(v.err).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
   });
 
   it('BR-16: a second `esign token` makes no HTTP call at all (token and userinfo from the cache)', async () => {
@@ -58,10 +65,11 @@ describe('esign token', () => {
     expect(second.code).toBe(0);
     expect(JSON.parse(second.out).accessToken).toBe(j.accessToken);
     expect(emu.requests.length).toBe(n);
-    // whoami is warm too: userinfo was cached with the token.
-    const who = await run(['whoami', '--json'], env);
+    // whoami is warm too: userinfo was cached with the token; it never prints the token, even --verbose.
+    const who = await run(['whoami', '--json', '--verbose'], env);
     expect(who.code).toBe(0);
     expect(emu.requests.length).toBe(n);
+    expect(who.out + who.err).not.toContain(j.accessToken);
     // The cache: 0600 files in a 0700 folder, holding the userinfo.
     const files = cacheFiles(configDir);
     expect(files).toHaveLength(1);
@@ -438,5 +446,31 @@ describe('token cache folder', () => {
     const r = await run(['token'], env);
     expect(r.code).toBe(0);
     expect(r.err).toContain('cannot write the token cache');
+  });
+});
+
+describe('BR-06 against the emulator', () => {
+  it('BR-06: the PKCS#1 and PKCS#8 forms of the registered key both get a token; public, encrypted and EC keys fail before any request', async () => {
+    const { emu, env, seed, dir } = await setup();
+    const { createPrivateKey, generateKeyPairSync } = await import('node:crypto');
+    const key = createPrivateKey(seed.privateKeyPem);
+    const pkcs1 = writeFile(dir, 'k1-pkcs1.pem', key.export({ type: 'pkcs1', format: 'pem' }).toString());
+    const pkcs8 = writeFile(dir, 'k1-pkcs8.pem', key.export({ type: 'pkcs8', format: 'pem' }).toString());
+    for (const f of [pkcs1, pkcs8]) expect((await run(['token', '--no-cache', '--private-key-file', f], env)).code).toBe(0);
+    expect(callsTo(emu, '/oauth/token')).toBe(2);
+    const n = emu.requests.length;
+    const bad: [string, string, RegExp][] = [
+      ['k1-public.pem', seed.publicKeyPem, /public key/],
+      ['k1-enc.pem', key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }).toString(), /encrypted/],
+      ['ec.pem', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString(), /not an RSA key/],
+    ];
+    for (const [name, pem, why] of bad) {
+      const r = await run(['token', '--no-cache', '--private-key-file', writeFile(dir, name, pem)], env);
+      expect(r.code).toBe(4);
+      expect(r.err).toMatch(why);
+      expect(r.err).toContain(name);
+      for (const l of keyLines(pem)) expect(r.err).not.toContain(l.slice(0, 16));
+    }
+    expect(emu.requests.length).toBe(n);
   });
 });
