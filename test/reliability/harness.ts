@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, expect } from 'vitest';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import type { Overrides } from '../../src/context.js';
@@ -27,6 +28,8 @@ export interface Seeded {
 }
 
 let keyPemMemo: string | undefined;
+/** Every emulator started by this test file (the final scan reads the tokens they issued). */
+const emulators: EmulatorImpl[] = [];
 /** One RSA key per test file (generation costs ~100 ms). */
 export function testKeyPem(): string {
   return (keyPemMemo ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
@@ -40,6 +43,7 @@ export function tmpDir(prefix = 'esign-rel-'): string {
 export async function startSeeded(opts: EmulatorOptions = {}): Promise<Seeded> {
   const emu = new EmulatorImpl({ quiet: true, ...opts });
   await emu.listen(opts);
+  emulators.push(emu);
   const keyPem = testKeyPem();
   const redirectUri = 'http://127.0.0.1:9/callback';
   const { integrationKey } = emu.addIntegration({ publicKeys: [keyPem], redirectUris: [redirectUri] });
@@ -80,8 +84,6 @@ export interface RunResult {
 /** Every output of every run in this process (the secret scan reads it). */
 export const recorded: { argv: string[]; out: string; err: string }[] = [];
 
-/** File where runs are appended so that a later test file can scan them too. */
-export const OUTPUT_LOG = path.join(os.tmpdir(), `esign-test-outputs-${process.ppid}.jsonl`);
 
 /** Runs esign in-process (fast backoff), recording its output. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, overrides: Overrides & { signal?: AbortSignal } = {}): Promise<RunResult> {
@@ -89,11 +91,6 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, overrides: 
   const code = await main(argv, io, env, { backoffMs: 5, ...overrides });
   const r = { code, out: io.out(), err: io.err() };
   recorded.push({ argv, out: r.out, err: r.err });
-  try {
-    fs.appendFileSync(OUTPUT_LOG, JSON.stringify({ argv, out: r.out, err: r.err }) + '\n');
-  } catch {
-    /* best effort */
-  }
   return r;
 }
 
@@ -112,3 +109,28 @@ export function secretPatterns(keyPem?: string): RegExp[] {
 }
 
 export const STACK = /\n\s+at /;
+
+/**
+ * Leaks found in the outputs recorded so far: private-key material, JWTs (assertions), bearer
+ * values, and every access token the file's emulators issued. `esign token`'s stdout is its
+ * result (a token, on purpose) and is not scanned.
+ */
+export function scanRecorded(): string[] {
+  const issued = emulators.flatMap((e) => [...(e as unknown as { tokens: Map<string, unknown> }).tokens.keys()]).filter((x) => x.length >= 12);
+  const pats = secretPatterns(keyPemMemo);
+  const leaks: string[] = [];
+  for (const r of recorded) {
+    const texts = r.argv[0] === 'token' ? [r.err] : [r.out, r.err];
+    for (const text of texts) {
+      for (const p of pats) if (p.test(text)) leaks.push(`esign ${r.argv.join(' ')}: matches ${p}`);
+      for (const tok of issued) if (text.includes(tok)) leaks.push(`esign ${r.argv.join(' ')}: prints an access token`);
+    }
+  }
+  return leaks;
+}
+
+// Every test file that runs esign through this harness ends by scanning all its runs' outputs.
+afterAll(() => {
+  if (recorded.length === 0) return;
+  expect(scanRecorded(), `secret material in the output of ${recorded.length} runs`).toEqual([]);
+});
