@@ -188,3 +188,16 @@ describe('esign consent', () => {
     expect(r.out.trim()).toBe('consent: granted');
   });
 });
+
+describe('esign consent without a key', () => {
+  it('the URL needs only the environment, integration key and redirect URI (an org admin may have no key); --check needs the key', async () => {
+    const s = await setup({}, { consent: false });
+    const { ESIGN_PRIVATE_KEY_FILE: _k, ESIGN_USER_ID: _u, ...env } = s.env;
+    const r = await run(['consent', '--admin'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('admin_consent_scope=signature%20impersonation');
+    const c = await run(['consent', '--check'], env);
+    expect(c.code).toBe(4);
+    expect(c.err).toContain('--user-id or ESIGN_USER_ID');
+  });
+});

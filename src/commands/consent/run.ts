@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../../context.js';
-import { buildConsentUrl, checkRedirectUri } from '../../auth/consent.js';
+import { buildConsentUrl, checkRedirectUri, parseScopes } from '../../auth/consent.js';
+import { checkIntegrationKey, environmentOf } from '../../auth/config.js';
+import type { OAuthEnvironment } from '../../settings/environment.js';
 import { ConsentRequiredError, InterruptedError, UsageError } from '../../errors.js';
 
 interface ConsentOptions {
@@ -13,7 +15,8 @@ interface ConsentOptions {
 
 /** `esign consent`: build the URL locally; only --check and --wait talk to DocuSign. */
 export async function runConsent(ctx: Context, o: ConsentOptions): Promise<number> {
-  const cfg = ctx.authConfig;
+  // The URL alone needs no key and no user (an org admin may have neither); checking needs both.
+  const cfg = o.check || o.wait ? ctx.authConfig : urlConfig(ctx);
   const p = ctx.printer;
   const scopes = cfg.scopes;
   const timeoutS = Number(o.timeout);
@@ -55,7 +58,7 @@ export async function runConsent(ctx: Context, o: ConsentOptions): Promise<numbe
           '',
           p.c.dim(`Scopes asked for: ${scopes.join(' ')}${o.admin ? ' (admin consent: for every user of your organization)' : ''}`),
           p.c.dim(`Redirect URI: ${redirectUri} (must be registered on the integration key; the page only needs to exist)`),
-          p.c.dim(o.admin ? 'An organization admin opens this URL and approves once.' : `Open it as user ${cfg.userId} and click Allow; then \`esign consent --check\`.`),
+          p.c.dim(o.admin ? 'An organization admin opens this URL and approves once.' : `Open it as ${cfg.userId ? `user ${cfg.userId}` : 'the user to impersonate'} and click Allow; then \`esign consent --check\`.`),
         ].join('\n'),
       json: { consentUrl: url, scopes, admin: Boolean(o.admin) },
       quiet: url,
@@ -103,6 +106,15 @@ async function hasConsent(ctx: Context): Promise<boolean> {
     if (e instanceof ConsentRequiredError) return false;
     throw e;
   }
+}
+
+/** What the consent URL needs: environment, integration key, scopes (and the user id, if set, for the message). */
+function urlConfig(ctx: Context): { environment: OAuthEnvironment; integrationKey: string; scopes: string[]; userId: string } {
+  const s = ctx.settings;
+  const environment = environmentOf(s);
+  const integrationKey = checkIntegrationKey(s);
+  const scopes = parseScopes(s.values.scopes.value, s.values.scopes.origin ?? 'scopes');
+  return { environment, integrationKey, scopes, userId: s.values.userId.value?.trim() ?? '' };
 }
 
 function safeUrl(ctx: Context, admin?: boolean): string | undefined {
