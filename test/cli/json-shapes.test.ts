@@ -17,7 +17,7 @@ for (const f of fs.readdirSync(SCHEMAS)) {
 function valid(name: string, text: string): Record<string, any> {
   const v = validators.get(name);
   if (!v) throw new Error(`no schema ${name}`);
-  const doc = JSON.parse(text);
+  const doc = JSON.parse(text) as Record<string, any>;
   if (!v(doc)) throw new Error(`${name}: ${ajv.errorsText(v.errors)}\n${text}`);
   return doc;
 }
