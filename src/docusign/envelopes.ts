@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { HttpResponse } from '../http/transport.js';
 import type { RestClient } from './rest.js';
-import { ApiError } from '../errors.js';
+import { ApiError, NetworkError } from '../errors.js';
 import { mimeFor } from '../documents/text.js';
 
 /** A document to upload as a binary multipart part (never base64 inside the JSON). */
@@ -78,7 +78,9 @@ export async function createEnvelope(
   transactionId: string,
 ): Promise<EnvelopeSummary> {
   const def = { ...definition, transactionId };
+  let outcomeUnknown = false;
   const recover = async (): Promise<HttpResponse | undefined> => {
+    outcomeUnknown = true;
     const found = await findByTransactionId(rest, transactionId);
     if (!found) return undefined;
     const body = Buffer.from(JSON.stringify(found));
@@ -93,18 +95,31 @@ export async function createEnvelope(
     };
   };
   let r: EnvelopeSummary;
-  if (docs.length === 0) {
-    r = await rest.json<EnvelopeSummary>({ method: 'POST', path: '/envelopes', json: def, idempotent: false, recover });
-  } else {
-    const boundary = `esign-${randomBytes(12).toString('hex')}`;
-    r = await rest.json<EnvelopeSummary>({
-      method: 'POST',
-      path: '/envelopes',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: multipartBody(def, docs, boundary) as never,
-      idempotent: false,
-      recover,
-    });
+  try {
+    if (docs.length === 0) {
+      r = await rest.json<EnvelopeSummary>({ method: 'POST', path: '/envelopes', json: def, idempotent: false, recover });
+    } else {
+      const boundary = `esign-${randomBytes(12).toString('hex')}`;
+      r = await rest.json<EnvelopeSummary>({
+        method: 'POST',
+        path: '/envelopes',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: multipartBody(def, docs, boundary) as never,
+        idempotent: false,
+        recover,
+      });
+    }
+  } catch (e) {
+    // A create whose answer was lost and whose lookup failed too: say so, with the id to check.
+    if (outcomeUnknown && e instanceof NetworkError) {
+      throw new NetworkError(`${e.message}; the envelope may or may not have been created (transactionId ${transactionId})`, {
+        code: e.code === 'NETWORK' || e.code === 'RATE_LIMITED' || e.code === 'TIMEOUT' ? e.code : 'NETWORK',
+        hint: `Before sending again, look it up: GET /envelopes?transaction_ids=${transactionId} (DocuSign keeps transactionIds for 7 days)${e.hint ? `. ${e.hint}` : ''}`,
+        details: { ...(e.details ?? {}), transactionId, outcome: 'unknown' },
+        cause: e,
+      });
+    }
+    throw e;
   }
   return r;
 }

@@ -193,6 +193,29 @@ describe('timeouts on every call', () => {
     expect(r.err).toMatch(/timed out after/);
   });
 
+  test('a create whose answer is lost AND whose lookup fails: exit 6, says the outcome is unknown, gives the transactionId', async () => {
+    expect((await runCli(['whoami'], s.env)).code).toBe(0);
+    s.emu.injectFault({ host: 'rest', method: 'POST', path: '/envelopes', kind: 'reset', when: 'after', times: 1 });
+    s.emu.injectFault({ host: 'rest', method: 'GET', path: '/envelopes', kind: 'reset', times: 100 });
+    const r = await runCli([...SEND, '--json'], { ...s.env, ESIGN_MAX_RETRIES: '1' });
+    expect(r.code).toBe(6);
+    const err = JSON.parse(r.err).error;
+    expect(err.message).toMatch(/may or may not have been created \(transactionId [0-9a-f-]{36}\)/);
+    expect(err.hint).toContain(`transaction_ids=${err.details.transactionId}`);
+    expect(err.details.outcome).toBe('unknown');
+    // and it really was created once, with that transactionId: the user can find it
+    expect(s.emu.state.envelopes().filter((e) => e.transactionId === err.details.transactionId)).toHaveLength(1);
+    expect(createRequests(s.emu)).toHaveLength(1);
+  });
+
+  test('a create that fails before anything is sent says nothing about an unknown outcome', async () => {
+    s.emu.injectFault({ host: 'oauth', path: '/oauth/userinfo', kind: 'reset', times: 100 });
+    const r = await runCli([...SEND, '--no-cache'], { ...s.env, ESIGN_MAX_RETRIES: '0' });
+    expect(r.code).toBe(6);
+    expect(r.err).not.toMatch(/may or may not/);
+    expect(createRequests(s.emu)).toHaveLength(0);
+  });
+
   test('a create whose answer hangs once is looked up and not sent twice', async () => {
     expect((await runCli(['whoami'], s.env)).code).toBe(0);
     const before = s.emu.state.envelopes().length;
