@@ -198,6 +198,19 @@ describe('BR-18: --template-id roles are matched against the server template', (
     expect(creates(r)).toHaveLength(0);
   });
 
+  it('a raw definition with templateId + templateRoles is checked the same way', async () => {
+    const file = path.join(tmp, 'raw-template-send.json');
+    fs.writeFileSync(file, JSON.stringify({ templateId, status: 'sent', emailSubject: 'Hi', templateRoles: [{ roleName: 'Signer ', name: 'Pat Example', email: 'pat@example.test' }] }));
+    const r = await h.run(['send', file]);
+    expect(r.code).toBe(2);
+    expect(r.err.toLowerCase()).toContain('did you mean');
+    expect(creates(r)).toHaveLength(0);
+    fs.writeFileSync(file, JSON.stringify({ templateId, status: 'sent', emailSubject: 'Hi', templateRoles: [{ roleName: 'Signer', name: 'Pat Example', email: 'pat@example.test' }] }));
+    const ok = await h.run(['send', file, '--quiet']);
+    expect(ok.code).toBe(0);
+    expect(h.emu.state.envelope(ok.out.trim())?.status).toBe('sent');
+  });
+
   it('the exact role gives one recipient holding the template tab', async () => {
     const r = await h.run(['send', '--template-id', templateId, '--role', 'Signer=Pat Example <pat@example.test>', '--json']);
     expect(r.code).toBe(0);

@@ -101,6 +101,7 @@ export async function runSend(ctx: Context, f: SendFlags, file: string | undefin
   if (file) {
     const t = await loadTemplate(file);
     built = await buildEnvelope(t, base);
+    if (!f.dryRun) await checkRawTemplateRoles(ctx, built);
   } else {
     // A server template: check the roles against it first (BR-18) unless this is a dry run.
     let server: Record<string, unknown> | undefined;
@@ -128,6 +129,22 @@ export async function runSend(ctx: Context, f: SendFlags, file: string | undefin
     if (first?.signingUrl) await ctx.open(first.signingUrl);
   }
   return 0;
+}
+
+/**
+ * A raw definition that names a server template (`templateId` + `templateRoles`): match its roles
+ * against the template before sending (BR-18), as `--template-id` does.
+ */
+async function checkRawTemplateRoles(ctx: Context, built: BuiltEnvelope): Promise<void> {
+  const def = built.definition;
+  if (typeof def.templateId !== 'string' || !Array.isArray(def.templateRoles)) return;
+  const server = await ctx.rest.json<Record<string, unknown>>({ method: 'GET', path: `/templates/${encodeURIComponent(def.templateId)}` });
+  const roles = (def.templateRoles as Record<string, unknown>[]).map((r) => ({
+    role: String(r.roleName ?? ''),
+    name: String(r.name ?? ''),
+    email: String(r.email ?? ''),
+  }));
+  buildServerTemplateEnvelope(def.templateId, server, { roles });
 }
 
 /** Creates the envelope for a built definition and, if asked, signing URLs for embedded signers. */
