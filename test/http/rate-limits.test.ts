@@ -6,7 +6,7 @@ import { Transport, type HttpRequest } from '../../src/http/transport.js';
 
 const NDA = path.resolve(__dirname, '../../templates/nda.yaml');
 const SEND = ['send', NDA, '--var', 'counterparty.name=Pat Example', '--var', 'counterparty.email=pat@example.test', '--var', 'company=Acme', '--role', 'Legal=Lee Legal <legal@example.test>'];
-const creates = (r: { requests: { method: string; path: string; host: string }[] }) =>
+const creates = (r: { requests: { method: string; path: string; host: string; status: number }[] }) =>
   r.requests.filter((q) => q.host === 'rest' && q.method === 'POST' && /\/envelopes$/.test(q.path));
 
 let h: CliHarness;
