@@ -131,6 +131,15 @@ describe('esign send --data', () => {
     expect(creates(r3)).toHaveLength(0);
   });
 
+  it('on a terminal: a progress bar on stderr, result lines on stdout after it', async () => {
+    const file = csv('tty.csv', 5);
+    const r = await h.run(['send', NDA, '--data', file, ...LEGAL], { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/sending \[.*\] \d\/5/);
+    expect(r.out.match(/✔ row \d \(line \d\): envelope [0-9a-f-]{36} sent/g)).toHaveLength(5);
+    expect(r.out).not.toMatch(/sending \[/);
+  });
+
   it('--dry-run validates every row without network', async () => {
     const file = csv('dry.csv', 4);
     const r = await h.run(['send', NDA, '--data', file, ...LEGAL, '--dry-run']);
