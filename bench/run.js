@@ -110,18 +110,27 @@ const SEND_ONE = ['send', NDA, '--var', 'counterparty.name=Pat Example', '--var'
   const csv = path.join(dir, 'rows.csv');
   fs.writeFileSync(csv, 'counterparty.name,counterparty.email,company\n' + Array.from({ length: 200 }, (_, i) => `Person ${i + 1},person${i + 1}@example.test,Acme`).join('\n') + '\n');
   await esign(env, ['whoami', '--quiet']); // token cached, as in a warm CI job
-  const before = emu.requests.length;
-  const r = await esign(env, ['send', NDA, '--data', csv, '--role', 'Legal=Lee Legal <legal@example.test>', '--concurrency', '10', '--json']);
-  const reqs = emu.requests.slice(before);
+  // Three runs, median: the figure is sensitive to whatever else the machine is doing.
+  const runs = [];
+  for (let k = 0; k < 3; k++) {
+    const before = emu.requests.length;
+    const r = await esign(env, ['send', NDA, '--data', csv, '--role', 'Legal=Lee Legal <legal@example.test>', '--concurrency', '10', '--json']);
+    if (r.code !== 0) throw new Error(`--data send failed: ${r.err}`);
+    const reqs = emu.requests.slice(before);
+    const summary = /in ([\d.]+) s/.exec(r.err);
+    runs.push({
+      wall: r.ms / 1000,
+      send: summary ? Number(summary[1]) : NaN,
+      lines: r.out.trim().split('\n').length,
+      creates: reqs.filter((q) => q.method === 'POST' && /\/envelopes$/.test(q.path)).length,
+    });
+  }
   await emu.close();
-  if (r.code !== 0) throw new Error(`--data send failed: ${r.err}`);
-  const lines = r.out.trim().split('\n').length;
-  const creates = reqs.filter((q) => q.method === 'POST' && /\/envelopes$/.test(q.path));
-  const summary = /in ([\d.]+) s/.exec(r.err);
-  const sendSecs = summary ? Number(summary[1]) : undefined;
+  runs.sort((a, b) => a.wall - b.wall);
+  const mid = runs[1];
   const ideal = (Math.ceil(200 / 10) * latency) / 1000;
-  results.benchmarks.rows200 = { envelopes: lines, creates: creates.length, wallSeconds: r.ms / 1000, sendPhaseSeconds: sendSecs, idealSeconds: ideal, issueIdealSeconds: 2, target: 2.5 };
-  rows.push(['200 envelopes, 50 ms latency, concurrency 10 (whole command)', `${(r.ms / 1000).toFixed(2)} s (sending ${sendSecs} s; ${lines} envelopes, ${creates.length} creates; ideal ${ideal} s)`, '≤ 2.5 s', r.ms / 1000 <= 2.5]);
+  results.benchmarks.rows200 = { runs, envelopes: mid.lines, creates: mid.creates, wallSeconds: mid.wall, sendPhaseSeconds: mid.send, idealSeconds: ideal, issueIdealSeconds: 2, target: 2.5 };
+  rows.push(['200 envelopes, 50 ms latency, concurrency 10 (whole command)', `${mid.wall.toFixed(2)} s median of 3 (sending ${mid.send} s; ${mid.lines} envelopes, ${mid.creates} creates; ideal ${ideal} s)`, '≤ 2.5 s', mid.wall <= 2.5]);
 }
 
 // (4) Peak RSS sending a 20 MB PDF ---------------------------------------------------------------
