@@ -101,7 +101,9 @@ export async function main(
   const signal = overrides.signal ?? new AbortController().signal;
 
   const program = buildProgram(io, async (def, cmd, args) => {
-    const flags = cmd.optsWithGlobals() as GlobalFlags & Record<string, unknown>;
+    // `consent --wait --timeout S` has a --timeout of its own (how long to wait); the global
+    // --timeout (per-request) must not be taken from it.
+    const flags = { ...cmd.optsWithGlobals(), timeout: program.opts().timeout } as GlobalFlags & Record<string, unknown>;
     // Loaded only when a command runs: `esign --help` never pays for settings, HTTP or auth.
     const { Context } = await import('./context.js');
     const ctx = new Context(io, env, flags, signal, overrides);
