@@ -47,6 +47,11 @@ export async function handleOAuth(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
   if (url.pathname === '/consent-done' || url.pathname === '/') {
     return htmlReply(200, '<html><body><p>Consent recorded. You can close this window.</p></body></html>');
   }
+  if (url.pathname === '/esign/signing-complete' && method === 'GET') {
+    // esign's default return URL against the emulator: shows the event DocuSign appended.
+    const event = url.searchParams.get('event') ?? '(none)';
+    return htmlReply(200, `<html><head><title>esign: signing finished</title></head><body><p id="event">event=${esc(event)}</p><p>You can close this window; check the envelope with <code>esign status</code>.</p></body></html>`);
+  }
   return { ...jsonReply(404, { error: 'not_found', error_description: `no route ${method} ${url.pathname}` }), errorCode: 'not_found' };
 }
 
