@@ -8,5 +8,6 @@ export default defineConfig({
     // The browser test needs Debian's chromium; it skips itself when it is absent
     // unless ESIGN_REQUIRE_BROWSER=1 (set by .ci/run), where absence is a failure.
     pool: 'forks',
+    reporters: ['default', './test/reporters/summary.ts'],
   },
 });
