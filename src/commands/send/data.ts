@@ -137,7 +137,23 @@ export async function prepareRows(ctx: Context, f: SendFlags, file: string): Pro
   }
   for (const [w, n] of warnings) ctx.printer.warn(n > 1 && n < data.length ? `${w} (${n} rows)` : w);
   noteDuplicates(ctx, data, rows);
+  if (rows.length > 1) await shareSmallDocuments(rows);
   return { template, rows };
+}
+
+/** Documents up to this size are read once and shared by every row instead of re-read per envelope. */
+const SHARED_DOCUMENT_BYTES = 2 * 1024 * 1024;
+
+/** Reads each small document file once for all rows (large ones keep streaming from disk per send). */
+async function shareSmallDocuments(rows: PreparedRow[]): Promise<void> {
+  const cache = new Map<string, Promise<Buffer>>();
+  for (const r of rows) {
+    for (const d of r.built.documents) {
+      if (!d.path || d.bytes || d.size > SHARED_DOCUMENT_BYTES) continue;
+      if (!cache.has(d.path)) cache.set(d.path, readFile(d.path));
+      d.bytes = await cache.get(d.path)!;
+    }
+  }
 }
 
 /** Two identical rows would be two identical envelopes, and --resume could not tell them apart. */
