@@ -31,11 +31,28 @@ export interface CachedToken {
   accessToken: string;
   /** epoch ms */
   expiresAt: number;
+  /** epoch ms when it was issued (sizes the reuse margin of short-lived tokens). */
+  issuedAt?: number;
   userinfo?: UserInfo;
 }
 
 /** A token is reused while it has at least this long left (contract: 5 minutes). */
 export const TOKEN_MARGIN_MS = 5 * 60_000;
+
+/**
+ * How long before expiry a token stops being reused: 5 minutes, or a quarter of its lifetime when
+ * that is shorter. Without the second rule a token living under 5 minutes would be minted anew on
+ * every call (BR-16).
+ */
+export function reuseMarginMs(t: CachedToken): number {
+  const life = t.issuedAt !== undefined ? t.expiresAt - t.issuedAt : Infinity;
+  return Math.min(TOKEN_MARGIN_MS, life / 4);
+}
+
+/** True while a token has more than its reuse margin left. */
+export function isFresh(t: CachedToken, now = Date.now()): boolean {
+  return t.expiresAt - now >= reuseMarginMs(t);
+}
 
 export const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -162,9 +179,9 @@ export class TokenProvider {
   async token(opts: { forceNew?: boolean } = {}): Promise<CachedToken> {
     const now = Date.now();
     if (!opts.forceNew) {
-      if (this.memo && this.memo.expiresAt - now >= TOKEN_MARGIN_MS) return this.memo;
+      if (this.memo && isFresh(this.memo, now)) return this.memo;
       const cached = this.cache?.read(this.cacheKey);
-      if (cached && cached.expiresAt - now >= TOKEN_MARGIN_MS) {
+      if (cached && isFresh(cached, now)) {
         this.sink.trace(`token: from cache (expires ${new Date(cached.expiresAt).toISOString()})`);
         return (this.memo = cached);
       }
@@ -219,6 +236,7 @@ export class TokenProvider {
   async mint(): Promise<CachedToken> {
     const key = this.loadKey();
     const env = this.config.environment;
+    this.sink.trace(`token: key from ${key.source} (RSA ${key.bits}, public-key fingerprint ${key.fingerprint})`);
     this.sink.trace(`token: JWT grant at ${env.oauthBase}/oauth/token (aud=${env.aud}, iss=${this.config.integrationKey}, sub=${this.config.userId}, scope="${this.config.scopes.join(' ')}")`);
     let res = await this.requestToken(key, Date.now());
     if (res.status !== 200) {
@@ -246,7 +264,8 @@ export class TokenProvider {
     }
     registerSecret(body.access_token);
     const expiresIn = Number(body.expires_in) > 0 ? Number(body.expires_in) : 3600;
-    return { accessToken: body.access_token, expiresAt: Date.now() + expiresIn * 1000 };
+    const issuedAt = Date.now();
+    return { accessToken: body.access_token, expiresAt: issuedAt + expiresIn * 1000, issuedAt };
   }
 
   private async requestToken(key: LoadedKey, nowMs: number): Promise<HttpResponse> {

@@ -122,3 +122,16 @@ describe('private keys (BR-06)', () => {
     expect(normaliseKeyText(k.pkcs1)).toBe(k.pkcs1.trim() + '\n');
   });
 });
+
+describe('token reuse margin', () => {
+  it('is 5 minutes for normal tokens and a quarter of the lifetime for short ones', async () => {
+    const { reuseMarginMs, isFresh } = await import('../../src/auth/token.js');
+    const now = 1_000_000_000;
+    expect(reuseMarginMs({ accessToken: 'x', issuedAt: now, expiresAt: now + 3600_000 })).toBe(300_000);
+    expect(reuseMarginMs({ accessToken: 'x', issuedAt: now, expiresAt: now + 60_000 })).toBe(15_000);
+    expect(reuseMarginMs({ accessToken: 'x', expiresAt: now + 60_000 })).toBe(300_000); // older cache entries
+    const hour = { accessToken: 'x', issuedAt: now, expiresAt: now + 3600_000 };
+    expect(isFresh(hour, now + 3600_000 - 300_001)).toBe(true);
+    expect(isFresh(hour, now + 3600_000 - 299_999)).toBe(false);
+  });
+});

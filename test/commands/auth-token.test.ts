@@ -117,10 +117,10 @@ describe('esign token', () => {
     const [file] = cacheFiles(configDir);
     const f = path.join(configDir, 'tokens', file!);
     const entry = JSON.parse(fs.readFileSync(f, 'utf8'));
-    fs.writeFileSync(f, JSON.stringify({ ...entry, expiresAt: Date.now() + 6 * 60_000 }));
+    fs.writeFileSync(f, JSON.stringify({ ...entry, issuedAt: Date.now() - 54 * 60_000, expiresAt: Date.now() + 6 * 60_000 }));
     expect((await run(['token'], env)).out.trim()).toBe(entry.accessToken);
     expect(callsTo(emu, '/oauth/token')).toBe(1);
-    fs.writeFileSync(f, JSON.stringify({ ...entry, expiresAt: Date.now() + 4 * 60_000 }));
+    fs.writeFileSync(f, JSON.stringify({ ...entry, issuedAt: Date.now() - 56 * 60_000, expiresAt: Date.now() + 4 * 60_000 }));
     const r = await run(['token'], env);
     expect(r.out.trim()).not.toBe(entry.accessToken);
     expect(callsTo(emu, '/oauth/token')).toBe(2);
@@ -130,12 +130,23 @@ describe('esign token', () => {
     expect(callsTo(emu, '/oauth/token')).toBe(3);
   });
 
-  it('BR-16: short-lived tokens are renewed by the next command, not reused stale', async () => {
-    // tokens valid 60 s: less than the 5 min margin, so every command mints (never a stale reuse).
-    const { emu, env } = await setup({ tokenTtlSeconds: 60 });
-    await run(['token'], env);
-    await run(['token'], env);
+  it('BR-16: 60 s tokens: three quick runs mint once; near expiry, one more; after revocation one more with one retried REST call', async () => {
+    const { emu, env, configDir } = await setup({ tokenTtlSeconds: 60 });
+    for (let i = 0; i < 3; i++) expect((await run(['whoami'], env)).code).toBe(0);
+    expect(callsTo(emu, '/oauth/token')).toBe(1);
+    // 10 s left of a 60 s token: under its margin (a quarter of its life), so renewed, never reused stale.
+    const f = path.join(configDir, 'tokens', cacheFiles(configDir)[0]!);
+    const entry = JSON.parse(fs.readFileSync(f, 'utf8'));
+    expect(entry.expiresAt - entry.issuedAt).toBe(60_000);
+    fs.writeFileSync(f, JSON.stringify({ ...entry, issuedAt: Date.now() - 50_000, expiresAt: Date.now() + 10_000 }));
+    expect((await run(['whoami'], env)).code).toBe(0);
     expect(callsTo(emu, '/oauth/token')).toBe(2);
+    emu.revokeTokens();
+    const from = emu.requests.length;
+    const { ctx } = context(env);
+    await ctx.rest.json({ method: 'GET', path: '' });
+    expect(callsTo(emu, '/oauth/token')).toBe(3);
+    expect(emu.requests.slice(from).filter((r) => r.host === 'rest').map((r) => r.status)).toEqual([401, 200]);
   });
 
   it('BR-16: one re-mint on a 401 from REST (revoked token), with exactly one retried REST call', async () => {
