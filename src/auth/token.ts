@@ -389,7 +389,9 @@ export class TokenProvider {
       if (!acct) {
         throw new AuthError(`user ${info.userId} has no account ${this.config.accountId}`, {
           code: 'CONFIG',
-          hint: `The user's accounts: ${list || 'none'}. Fix --account-id / ESIGN_ACCOUNT_ID, or unset it to use the default account.`,
+          hint:
+            `The user's accounts: ${list || 'none'}. Fix --account-id / ESIGN_ACCOUNT_ID, or unset it to use the default account.` +
+            (/^\d+$/.test(this.config.accountId) ? ' Give the API Account ID (a GUID), not the account number.' : ''),
           details: { accounts: info.accounts.map((a) => a.accountId) },
         });
       }

@@ -220,6 +220,9 @@ describe('account choice', () => {
     expect(e.err).toContain(seed.otherAccountId);
     const e2 = await run(['whoami'], { ...env, ESIGN_ACCOUNT_ID: bad });
     expect(e2.code).toBe(4);
+    const num = await run(['whoami', '--account-id', '18675309'], env);
+    expect(num.code).toBe(4);
+    expect(num.err).toContain('API Account ID (a GUID), not the account number');
   });
 
   it('BR-13: the REST host comes from userinfo base_uri (account on the second REST host)', async () => {
