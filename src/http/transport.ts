@@ -160,7 +160,9 @@ export class Transport {
           if (res.status === 429 || burst) throw this.rateLimitError(res, attempt);
           return res;
         }
-        const wait = this.retryDelay(res, attempt);
+        // DocuSign's burst window is 30 s and it sends no reset time for it: back off long enough
+        // that the retries together outlast one window (2+4+8+16 s by default), unless Retry-After says otherwise.
+        const wait = burst && !res.headers.get('retry-after') ? this.burstDelay(attempt) : this.retryDelay(res, attempt);
         if (wait === undefined) throw this.rateLimitError(res, attempt);
         this.opts.sink.trace(`  retrying in ${wait} ms (attempt ${attempt + 2} of ${maxRetries + 1}; got ${res.status}${code ? ' ' + code : ''})`);
         await this.sleep(wait);
@@ -284,6 +286,11 @@ export class Transport {
     await this.sleep(wait);
   }
 
+  private burstDelay(attempt: number): number {
+    const base = (this.opts.backoffMs ?? 500) * 4;
+    return Math.round(Math.min(base * 2 ** attempt, 30_000) * (1 + Math.random() * 0.25));
+  }
+
   private backoff(attempt: number): number {
     const base = this.opts.backoffMs ?? 500;
     const exp = Math.min(base * 2 ** attempt, 20_000);
@@ -329,8 +336,13 @@ export class Transport {
   }
 
   private rateLimitError(res: HttpResponse, retries: number): NetworkError {
+    const code = errorCodeOf(res);
+    // The hourly reset time only explains an hourly limit; a burst clears within 30 s.
+    const hourlyGone = res.headers.get('x-ratelimit-remaining') === '0' || (res.headers.get('x-ratelimit-remaining') === null && res.status === 429);
+    const burst = code !== undefined && BURST_CODES.includes(code.toUpperCase());
+    const when = burst || !hourlyGone ? ' The burst limit counts calls per 30 s.' : this.resetText(res);
     return new NetworkError(
-      `DocuSign's rate limit is still exceeded after ${retries} ${retries === 1 ? 'retry' : 'retries'} (HTTP ${res.status}${errorCodeOf(res) ? ' ' + errorCodeOf(res) : ''}).${this.resetText(res)}`,
+      `DocuSign's rate limit is still exceeded after ${retries} ${retries === 1 ? 'retry' : 'retries'} (HTTP ${res.status}${code ? ' ' + code : ''}).${when}`,
       {
         code: 'RATE_LIMITED',
         hint: 'Wait and run again, lower --concurrency, or use --bulk for large batches.',

@@ -99,6 +99,30 @@ describe('BR-28 rate limits against the emulator', () => {
   });
 });
 
+describe('burst limit (400 BURST_APIINVOCATION_LIMIT_EXCEEDED)', () => {
+  it('is retried with a backoff meant to outlast the 30 s window; success after it clears', async () => {
+    await h.run(['whoami', '--quiet']);
+    h.emu.injectFault({ method: 'POST', path: /\/envelopes$/, kind: 'status', status: 400, body: { errorCode: 'BURST_APIINVOCATION_LIMIT_EXCEEDED', message: 'burst' }, times: 2 });
+    const r = await h.run([...SEND, '--verbose', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(creates(r).map((q) => q.status)).toEqual([400, 400, 201]);
+    // harness backoff 5 ms → burst base 20 ms: 20–25 ms, then 40–50 ms (default 2 s, 4 s, 8 s, 16 s).
+    const waits = [...r.err.matchAll(/retrying in (\d+) ms .*BURST_APIINVOCATION_LIMIT_EXCEEDED/g)].map((m) => Number(m[1]));
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(20);
+    expect(waits[1]).toBeGreaterThanOrEqual(40);
+  });
+
+  it('still exceeded after the retries: exit 6, says burst (not the hourly reset time)', async () => {
+    h.emu.injectFault({ method: 'POST', path: /\/envelopes$/, kind: 'status', status: 400, body: { errorCode: 'BURST_APIINVOCATION_LIMIT_EXCEEDED', message: 'burst' }, times: 10 });
+    const r = await h.run([...SEND], { env: { ESIGN_MAX_RETRIES: '1' } });
+    h.emu.clearFaults();
+    expect(r.code).toBe(6);
+    expect(r.err).toMatch(/burst limit counts calls per 30 s/);
+    expect(r.err).not.toMatch(/resets at/);
+  });
+});
+
 describe('Transport pacing (unit, fake fetch)', () => {
   const sink = { lines: [] as string[], trace(m: string) { this.lines.push(m); }, warn(m: string) { this.lines.push(m); } };
   const req: HttpRequest = { method: 'GET', url: 'https://demo.docusign.net/restapi/v2.1/accounts/x/envelopes' };
