@@ -54,7 +54,7 @@ export function buildProgram(io: Io, run: (def: (typeof COMMANDS)[number], cmd: 
     .option('--private-key-file <path>', 'RSA private key PEM (ESIGN_PRIVATE_KEY_FILE; or ESIGN_PRIVATE_KEY text)')
     .option('--account-id <guid>', 'account to use; default: the user\'s default account (ESIGN_ACCOUNT_ID)')
     .option('--redirect-uri <url>', 'consent redirect URI registered on the integration key (ESIGN_REDIRECT_URI)')
-    .option('--timeout <seconds>', 'per-request timeout in seconds (ESIGN_TIMEOUT; default 30)')
+    .option('--request-timeout <seconds>', 'per-request timeout in seconds (ESIGN_TIMEOUT; default 30)')
     .addOption(new Option('--no-cache', 'do not read or write the token cache').hideHelp(false));
 
   program.addHelpText(
@@ -101,9 +101,9 @@ export async function main(
   const signal = overrides.signal ?? new AbortController().signal;
 
   const program = buildProgram(io, async (def, cmd, args) => {
-    // `consent --wait --timeout S` has a --timeout of its own (how long to wait); the global
-    // --timeout (per-request) must not be taken from it.
-    const flags = { ...cmd.optsWithGlobals(), timeout: program.opts().timeout } as GlobalFlags & Record<string, unknown>;
+    // The per-request timeout is --request-timeout, so `consent --wait --timeout S` and
+    // `sign-url --wait --timeout S` (how long to wait) cannot be mistaken for it.
+    const flags = { ...cmd.optsWithGlobals(), timeout: program.opts().requestTimeout } as GlobalFlags & Record<string, unknown>;
     // Loaded only when a command runs: `esign --help` never pays for settings, HTTP or auth.
     const { Context } = await import('./context.js');
     const ctx = new Context(io, env, flags, signal, overrides);

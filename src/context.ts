@@ -72,7 +72,7 @@ export class Context {
     return (this.settingsMemo ??= resolveSettings(this.flags, this.env));
   }
 
-  /** Timeout per request (ms) from --timeout / ESIGN_TIMEOUT. */
+  /** Timeout per request (ms) from --request-timeout / ESIGN_TIMEOUT. */
   get timeoutMs(): number {
     const v = this.settings.values.timeout;
     const n = Number(v.value);

@@ -360,7 +360,7 @@ export class Transport {
       this.opts.sink.trace(`← timeout after ${ms} ms`);
       return new NetworkError(`${method} ${host} timed out after ${Math.round(timeoutMs / 1000)} s`, {
         code: 'TIMEOUT',
-        hint: 'Check the network, or raise the timeout with --timeout / ESIGN_TIMEOUT.',
+        hint: 'Check the network, or raise the timeout with --request-timeout / ESIGN_TIMEOUT.',
       });
     }
     const cause = err.cause?.code || err.cause?.message || err.message;

@@ -73,7 +73,7 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
     setting: 'scopes',
     description: 'Space-separated OAuth scopes for consent and JWT (default `signature impersonation`).',
   },
-  { name: 'ESIGN_TIMEOUT', setting: 'timeout', flag: '--timeout', description: 'Per-request timeout in seconds (default 30).' },
+  { name: 'ESIGN_TIMEOUT', setting: 'timeout', flag: '--request-timeout', description: 'Per-request timeout in seconds (default 30).' },
   {
     name: 'ESIGN_MAX_RETRIES',
     setting: 'maxRetries',

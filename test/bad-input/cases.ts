@@ -90,8 +90,8 @@ export const CASES: BadInputCase[] = [
   // ---------------------------------------------------------------- flags
   { name: 'flags: unknown flag', group: 'flags', argv: [...SEND_OK, '--frobnicate'], exit: 2, message: '--frobnicate' },
   { name: 'flags: unknown command', group: 'flags', argv: ['sned', '$F/ok-base.yaml'], exit: 2, message: 'sned' },
-  { name: 'flags: --timeout not a number', group: 'flags', argv: [...SEND_OK, '--timeout', 'abc'], exit: 2, message: 'timeout' },
-  { name: 'flags: --timeout 0', group: 'flags', argv: [...SEND_OK, '--timeout', '0'], exit: 2, message: 'timeout' },
+  { name: 'flags: --request-timeout not a number', group: 'flags', argv: [...SEND_OK, '--request-timeout', 'abc'], exit: 2, message: 'timeout' },
+  { name: 'flags: --request-timeout 0', group: 'flags', argv: [...SEND_OK, '--request-timeout', '0'], exit: 2, message: 'timeout' },
   { name: 'flags: send without a template', group: 'flags', argv: ['send'], exit: 2, message: 'template file or --template-id' },
   { name: 'flags: template file and --template-id', group: 'flags', argv: [...SEND_OK, '--template-id', 'abc'], exit: 2, message: 'not both' },
   { name: 'flags: --var missing its value', group: 'flags', argv: ['send', '$F/ok-base.yaml', '--var'], exit: 2, message: '--var' },

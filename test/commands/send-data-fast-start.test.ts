@@ -95,7 +95,7 @@ describe('fast start: no heavy module on the light paths', () => {
 
   it('the hook does see heavy modules when they load (the check can fail)', () => {
     // `esign token` against an unreachable host mints a JWT (jose) before the network fails.
-    const r = loaded(['token', '--env', 'http://127.0.0.1:9', '--timeout', '2'], { ESIGN_MAX_RETRIES: '0' });
+    const r = loaded(['token', '--env', 'http://127.0.0.1:9', '--request-timeout', '2'], { ESIGN_MAX_RETRIES: '0' });
     expect(r.code).not.toBe(0);
     expect(r.packages.some((p) => HEAVY.includes(p))).toBe(true);
   });

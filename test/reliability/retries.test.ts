@@ -165,13 +165,13 @@ describe('other 4xx are never retried', () => {
 });
 
 describe('timeouts on every call', () => {
-  test("--timeout: a hanging token endpoint ends with exit 6 and 'timed out'", async () => {
+  test("--request-timeout: a hanging token endpoint ends with exit 6 and 'timed out'", async () => {
     s.emu.injectFault({ host: 'oauth', path: '/oauth/token', kind: 'hang', times: 100 });
     const t0 = Date.now();
-    const r = await runCli(['token', '--no-cache', '--timeout', '0.3'], { ...s.env, ESIGN_MAX_RETRIES: '1' });
+    const r = await runCli(['token', '--no-cache', '--request-timeout', '0.3'], { ...s.env, ESIGN_MAX_RETRIES: '1' });
     expect(r.code).toBe(6);
     expect(r.err).toMatch(/POST 127\.0\.0\.1:\d+ timed out after/);
-    expect(r.err).toMatch(/--timeout \/ ESIGN_TIMEOUT/);
+    expect(r.err).toMatch(/--request-timeout \/ ESIGN_TIMEOUT/);
     expect(r.err).not.toMatch(STACK);
     expect(Date.now() - t0).toBeLessThan(5000);
   });

@@ -20,9 +20,8 @@ export const consentCommand: CommandDef = {
   },
   async run(ctx, opts) {
     const { runConsent } = await import('./run.js');
-    // `--timeout` is also a global option and commander hands it to the program even after the
-    // subcommand, so read the merged value; without it, --wait polls for 300 s.
-    const timeout = (opts.timeout as string | undefined) ?? ctx.flags.timeout ?? '300';
+    // Without --timeout, --wait polls for 300 s. (The per-request timeout is --request-timeout.)
+    const timeout = (opts.timeout as string | undefined) ?? '300';
     return runConsent(ctx, { ...(opts as object), timeout } as never);
   },
 };
