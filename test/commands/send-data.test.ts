@@ -140,6 +140,20 @@ describe('esign send --data', () => {
     expect(r.out).not.toMatch(/sending \[/);
   });
 
+  it('--embedded --sign-url: every JSON line carries the signer\'s signing URL', async () => {
+    const file = csv('embedded.csv', 3);
+    const r = await h.run(['send', NDA, '--data', file, ...LEGAL, '--embedded', '--sign-url', '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    for (const l of lines) {
+      const signer = l.recipients.find((x: { roleName: string }) => x.roleName === 'Counterparty');
+      expect(signer).toMatchObject({ embedded: true });
+      expect(signer.signingUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    }
+    expect(r.requests.filter((q) => q.method === 'POST' && /views\/recipient$/.test(q.path))).toHaveLength(3);
+  });
+
   it('--dry-run validates every row without network', async () => {
     const file = csv('dry.csv', 4);
     const r = await h.run(['send', NDA, '--data', file, ...LEGAL, '--dry-run']);
