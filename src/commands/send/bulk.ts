@@ -293,6 +293,8 @@ async function pollUntil(ctx: Context, batches: BatchRun[], done: () => boolean,
       try {
         await sleep(wait, undefined, { signal: ctx.signal });
       } catch {
+        // The batches are queued at DocuSign and go on without esign: say which they are.
+        p.warn(`stopped following; DocuSign still sends the queued batches: ${batches.map((b) => b.batchId).join(', ')}`);
         throw new InterruptedError();
       }
       wait = Math.min(BULK_POLL.maxMs, Math.round(wait * BULK_POLL.factor));
