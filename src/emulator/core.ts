@@ -219,10 +219,11 @@ export class EmulatorImpl implements Emulator {
     const r = Math.random();
     if (r < 1 / 3) return { kind: 'status', status: 503, when };
     if (r < 2 / 3)
+      // A 429 means DocuSign throttled the call and did not carry it out: always "before".
       return {
         kind: 'status',
         status: 429,
-        when,
+        when: 'before',
         headers: { 'Retry-After': '1' },
         body: { errorCode: 'TOO_MANY_REQUESTS', message: 'The request was throttled. Retry later.' },
       };
