@@ -27,8 +27,15 @@ export async function parseDataFile(path: string): Promise<DataRow[]> {
     throw new InvalidInputError(`--data ${path}: the file is empty`, [{ file: path, message: 'no rows: add a header row and one row per envelope (CSV), or a JSON array of objects' }]);
   }
   const trimmed = text.trimStart();
+  const oneLine = text.trim().split(/\r?\n/).length === 1;
+  if (trimmed.startsWith('{') && !isJsonLines(text) && (!oneLine || /\.json$/i.test(path))) {
+    // One JSON object spread over several lines: neither a JSON array nor JSON Lines.
+    throw new InvalidInputError(`--data ${path}: expected a JSON array of objects or JSON Lines, found one JSON object`, [
+      { file: path, message: 'wrap the rows in a list, [ { … }, { … } ], or write one JSON object per line (JSON Lines)' },
+    ]);
+  }
   const rows =
-    /\.jsonl$|\.ndjson$/i.test(path) || (trimmed.startsWith('{') && !/\.json$/i.test(path)) || (trimmed.startsWith('{') && isJsonLines(text))
+    /\.jsonl$|\.ndjson$/i.test(path) || trimmed.startsWith('{')
       ? jsonLines(text, path)
       : trimmed.startsWith('[')
         ? jsonArray(text, path)

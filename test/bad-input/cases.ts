@@ -56,7 +56,7 @@ export const CASES: BadInputCase[] = [
   { name: 'data: ragged CSV', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/ragged.csv'], exit: 2, message: 'has 1 field, the header has 2' },
   { name: 'data: empty file', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/empty.csv'], exit: 2, message: 'the file is empty' },
   { name: 'data: JSON rows that are not objects', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/rows-not-objects.json'], exit: 2, message: 'each row must be an object' },
-  { name: 'data: a JSON object instead of an array', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/rows-object.json'], exit: 2, message: 'rows-object.json' },
+  { name: 'data: a JSON object instead of an array', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/rows-object.json'], exit: 2, message: 'found one JSON object' },
   { name: 'data: file not found', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/no-rows.csv'], exit: 2, message: 'no-rows.csv' },
   { name: 'data: --concurrency 0', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/ragged.csv', '--concurrency', '0'], exit: 2, message: '--concurrency' },
   { name: 'data: --concurrency not a number', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/ragged.csv', '--concurrency', 'lots'], exit: 2, message: '--concurrency' },
