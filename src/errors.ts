@@ -158,8 +158,8 @@ export class NetworkError extends EsignError {
 
 /** Ctrl-C (exit 130). */
 export class InterruptedError extends EsignError {
-  constructor(message = 'interrupted') {
-    super('INTERRUPTED', ExitCode.interrupted, message);
+  constructor(message = 'interrupted', opts: EsignErrorOptions = {}) {
+    super('INTERRUPTED', ExitCode.interrupted, message, opts);
   }
 }
 

@@ -114,7 +114,7 @@ export async function createEnvelope(
     if (outcomeUnknown && e instanceof NetworkError) {
       throw new NetworkError(`${e.message}; the envelope may or may not have been created (transactionId ${transactionId})`, {
         code: e.code === 'NETWORK' || e.code === 'RATE_LIMITED' || e.code === 'TIMEOUT' ? e.code : 'NETWORK',
-        hint: `Before sending again, look it up: GET /envelopes?transaction_ids=${transactionId} (DocuSign keeps transactionIds for 7 days)${e.hint ? `. ${e.hint}` : ''}`,
+        hint: `Before sending again, look it up: esign list --transaction-id ${transactionId} (DocuSign keeps transactionIds for 7 days)${e.hint ? `. ${e.hint}` : ''}`,
         details: { ...(e.details ?? {}), transactionId, outcome: 'unknown' },
         cause: e,
       });

@@ -201,7 +201,7 @@ describe('timeouts on every call', () => {
     expect(r.code).toBe(6);
     const err = JSON.parse(r.err).error;
     expect(err.message).toMatch(/may or may not have been created \(transactionId [0-9a-f-]{36}\)/);
-    expect(err.hint).toContain(`transaction_ids=${err.details.transactionId}`);
+    expect(err.hint).toContain(`esign list --transaction-id ${err.details.transactionId}`);
     expect(err.details.outcome).toBe('unknown');
     // and it really was created once, with that transactionId: the user can find it
     expect(s.emu.state.envelopes().filter((e) => e.transactionId === err.details.transactionId)).toHaveLength(1);

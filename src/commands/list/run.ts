@@ -8,6 +8,7 @@ interface ListOptions {
   status?: string;
   limit: string;
   startPosition?: string;
+  transactionId?: string;
 }
 
 /** Statuses DocuSign's envelope search accepts. */
@@ -82,7 +83,10 @@ export async function runList(ctx: Context, o: ListOptions): Promise<number> {
     }>({
       method: 'GET',
       path: '/envelopes',
-      query: { from_date: from.toISOString(), to_date: to?.toISOString(), status, count, start_position: start, order: 'desc', order_by: 'last_modified' },
+      // DocuSign wants from_date, envelope_ids or transaction_ids; a transactionId lookup needs no date.
+      query: o.transactionId
+        ? { transaction_ids: o.transactionId, status, count, start_position: start }
+        : { from_date: from.toISOString(), to_date: to?.toISOString(), status, count, start_position: start, order: 'desc', order_by: 'last_modified' },
     });
     const got = page.envelopes ?? [];
     if (page.totalSetSize !== undefined) totalSetSize = Number(page.totalSetSize);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, UsageError } from '../../errors.js';
 import { assertSecureUrl } from '../../settings/environment.js';
 import {
   abbreviateForDryRun,
@@ -154,7 +154,17 @@ export async function sendBuilt(
   o: { signUrl?: boolean; returnUrl?: string; transactionId?: string },
 ): Promise<SendResult> {
   const transactionId = o.transactionId ?? randomUUID();
-  const summary = await createEnvelope(ctx.rest, built.definition, built.documents, transactionId);
+  let summary;
+  try {
+    summary = await createEnvelope(ctx.rest, built.definition, built.documents, transactionId);
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+    // Ctrl-C while the create was in flight: DocuSign may have the envelope already.
+    throw new InterruptedError('interrupted while the envelope was being created: it may or may not exist', {
+      hint: `Look it up before sending again: esign list --transaction-id ${transactionId}`,
+      details: { transactionId, outcome: 'unknown' },
+    });
+  }
   if (summary.recovered) ctx.printer.info(`the answer was lost, but the envelope was found by its transactionId (${transactionId}): not sent twice`);
   const recipients: SentRecipient[] = built.recipients.map((r) => ({
     recipientId: r.recipientId,
