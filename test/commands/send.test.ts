@@ -4,13 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliHarness, type CliHarness } from '../helpers/cli.js';
 import { allRecipients } from '../../src/emulator/envelopes.js';
+import type { RequestLogEntry } from '../../src/emulator/index.js';
 
 const REAL = path.resolve(__dirname, '../../../shared/real-inputs');
 const NDA = path.resolve(__dirname, '../../templates/nda.yaml');
 const NDA_VARS = ['--var', 'counterparty.name=Pat Example', '--var', 'counterparty.email=pat@example.test', '--var', 'company=Acme'];
 const LEGAL = ['--role', 'Legal=Lee Legal <legal@example.test>'];
 
-const creates = (r: { requests: { method: string; path: string }[] }) =>
+const creates = (r: { requests: RequestLogEntry[] }) =>
   r.requests.filter((q) => q.method === 'POST' && /\/envelopes$/.test(q.path));
 
 let h: CliHarness;
