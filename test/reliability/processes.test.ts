@@ -78,7 +78,8 @@ describe.skipIf(!built)('Ctrl-C', () => {
     const r = await esign(args, { ...s.env, ESIGN_TIMEOUT: '60' }, { until: /→ POST .*\/envelopes/, then: (p) => setTimeout(() => p.kill('SIGINT'), 100) });
     expect(r.code).toBe(130);
     expect(Date.now() - t0).toBeLessThan(15_000);
-    expect(r.err).toMatch(/interrupted/);
+    expect(r.err).toMatch(/interrupted while the envelope was being created/);
+    expect(r.err).toMatch(/esign list --transaction-id [0-9a-f-]{36}/);
     expect(r.err).not.toMatch(STACK);
     s.emu.clearFaults();
   });
