@@ -62,6 +62,8 @@ describe('esign demo', () => {
     const { redirect } = await driveSigningPage(url, 'finish');
     expect(redirect).toContain('event=signing_complete');
     await until(() => io.err().includes('signed in the browser'));
+    // The status is read over HTTP after that line: wait for it rather than race it.
+    await until(() => /^\S+\s+completed$/m.test(io.out()));
     expect(io.out()).toMatch(/^\S+\s+completed$/m);
     const dir = demoDir(io.err())!;
     expect(fs.existsSync(dir)).toBe(true);
