@@ -61,9 +61,11 @@ export class TokenCache {
   constructor(readonly dir: string) {}
 
   /** The cache key: OAuth host, integration key, user and scopes. */
-  static keyOf(c: Pick<AuthConfig, 'environment' | 'integrationKey' | 'userId' | 'scopes'>): string {
+  static keyOf(c: Pick<AuthConfig, 'environment' | 'integrationKey' | 'userId' | 'scopes'>, keyFingerprint = ''): string {
     return createHash('sha256')
-      .update([c.environment.oauthBase, c.integrationKey.toLowerCase(), c.userId.toLowerCase(), [...c.scopes].sort().join(' ')].join('|'))
+      // The key's fingerprint is part of the cache key: after switching to another (or a wrong)
+      // key, a cached token minted with the old one must not hide the change.
+      .update([c.environment.oauthBase, c.integrationKey.toLowerCase(), c.userId.toLowerCase(), [...c.scopes].sort().join(' '), keyFingerprint].join('|'))
       .digest('hex')
       .slice(0, 32);
   }
@@ -140,7 +142,7 @@ export function clockSkewMs(res: HttpResponse, localNow = Date.now()): number | 
 export class TokenProvider {
   private key?: LoadedKey;
   private memo?: CachedToken;
-  readonly cacheKey: string;
+  private cacheKeyMemo?: string;
   /** Last measured skew (doctor shows it). */
   skewMs?: number;
   private cacheWarned = false;
@@ -150,8 +152,11 @@ export class TokenProvider {
     readonly transport: Transport,
     readonly cache: TokenCache | undefined,
     readonly sink: TraceSink,
-  ) {
-    this.cacheKey = TokenCache.keyOf(config);
+  ) {}
+
+  /** The cache key: OAuth host, integration key, user, scopes and the key's fingerprint. */
+  get cacheKey(): string {
+    return (this.cacheKeyMemo ??= TokenCache.keyOf(this.config, this.loadKey().fingerprint));
   }
 
   /** Loads (once) and returns the private key. */
@@ -253,6 +258,8 @@ export class TokenProvider {
       }
     }
     if (res.status !== 200) throw this.tokenError(res, key);
+    // Measured on success too, so `esign doctor` reports the skew of a working setup.
+    this.skewMs = clockSkewMs(res) ?? this.skewMs;
     let body: { access_token?: unknown; expires_in?: unknown };
     try {
       body = res.json();

@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliHarness, type CliHarness } from '../helpers/cli.js';
+
+let h: CliHarness;
+beforeAll(async () => {
+  h = await cliHarness();
+});
+afterAll(() => h.close());
+
+it('a token cached with one key is not reused after switching to another key (the mismatch shows at once)', async () => {
+  expect((await h.run(['token', '--quiet'])).code).toBe(0);
+  const warm = await h.run(['token', '--quiet']);
+  expect(warm.requests).toHaveLength(0);
+
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const otherFile = path.join(path.dirname(h.keyFile), 'other.pem');
+  fs.writeFileSync(otherFile, other, { mode: 0o600 });
+  const r = await h.run(['token'], { env: { ESIGN_PRIVATE_KEY_FILE: otherFile } });
+  expect(r.requests.map((q) => q.path)).toEqual(['/oauth/token']);
+  expect(r.code).toBe(4);
+  expect(r.err).toMatch(/does not match any RSA public key/);
+  expect(r.out).toBe('');
+});
