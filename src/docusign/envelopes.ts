@@ -55,14 +55,29 @@ export function multipartBody(definition: unknown, docs: UploadDocument[], bound
   };
 }
 
-/** Looks up envelopes by transactionId (DocuSign keeps them for 7 days). */
-export async function findByTransactionId(rest: RestClient, transactionId: string): Promise<EnvelopeSummary | undefined> {
-  const r = await rest.json<{ envelopes?: { envelopeId: string; status: string; transactionId?: string; statusChangedDateTime?: string }[] }>({
+/**
+ * Looks up envelopes by transactionId (DocuSign keeps them for 7 days). With `notBefore` (epoch ms),
+ * envelopes created earlier are ignored: an earlier run that sent the same row with the same
+ * deterministic transactionId is not this create's lost answer.
+ */
+export async function findByTransactionId(
+  rest: RestClient,
+  transactionId: string,
+  opts: { notBefore?: number } = {},
+): Promise<EnvelopeSummary | undefined> {
+  const r = await rest.json<{
+    envelopes?: { envelopeId: string; status: string; transactionId?: string; statusChangedDateTime?: string; createdDateTime?: string }[];
+  }>({
     method: 'GET',
     path: '/envelopes',
     query: { transaction_ids: transactionId },
   });
-  const e = (r.envelopes ?? []).find((x) => !x.transactionId || x.transactionId === transactionId);
+  const recent = (x: { createdDateTime?: string }) => {
+    if (opts.notBefore === undefined || !x.createdDateTime) return true;
+    const t = Date.parse(x.createdDateTime);
+    return Number.isNaN(t) || t >= opts.notBefore;
+  };
+  const e = (r.envelopes ?? []).find((x) => (!x.transactionId || x.transactionId === transactionId) && recent(x));
   return e ? { envelopeId: e.envelopeId, status: e.status, statusDateTime: e.statusChangedDateTime, recovered: true } : undefined;
 }
 
@@ -79,9 +94,11 @@ export async function createEnvelope(
 ): Promise<EnvelopeSummary> {
   const def = { ...definition, transactionId };
   let outcomeUnknown = false;
+  // Two minutes of slack for the difference between this machine's clock and DocuSign's.
+  const notBefore = Date.now() - 2 * 60_000;
   const recover = async (): Promise<HttpResponse | undefined> => {
     outcomeUnknown = true;
-    const found = await findByTransactionId(rest, transactionId);
+    const found = await findByTransactionId(rest, transactionId, { notBefore });
     if (!found) return undefined;
     const body = Buffer.from(JSON.stringify(found));
     return {
