@@ -69,7 +69,23 @@ export class Context {
   }
 
   get settings(): Settings {
-    return (this.settingsMemo ??= resolveSettings(this.flags, this.env));
+    if (!this.settingsMemo) {
+      this.settingsMemo = resolveSettings(this.flags, this.env);
+      this.traceSettings(this.settingsMemo);
+    }
+    return this.settingsMemo;
+  }
+
+  /** --verbose: each setting and where it came from (the key's text is never shown, only that it is set). */
+  private traceSettings(s: Settings): void {
+    if (!this.flags.verbose) return;
+    const parts = [`profile=${s.profileName.value} (${s.profileName.origin ?? s.profileName.source})`];
+    for (const [name, v] of Object.entries(s.values)) {
+      if (v.source === 'unset') continue;
+      const shown = name === 'privateKey' ? '(set)' : v.value;
+      parts.push(`${name}=${shown} (${v.origin ?? v.source})`);
+    }
+    this.printer.trace(`settings: ${parts.join(', ')}`);
   }
 
   /** Timeout per request (ms) from --request-timeout / ESIGN_TIMEOUT. */
