@@ -29,7 +29,7 @@ describe('esign completion', () => {
     execFileSync('bash', ['-n'], { input: r.out });
     expect(bashComplete(r.out, ['esign', '']).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     expect(bashComplete(r.out, ['esign', 'st'])).toEqual(['status']);
-    expect(bashComplete(r.out, ['esign', 'void', 'abc', '--re']).sort()).toEqual(['--reason', '--redirect-uri']);
+    expect(bashComplete(r.out, ['esign', 'void', 'abc', '--re']).sort()).toEqual(['--reason', '--redirect-uri', '--request-timeout']);
     expect(bashComplete(r.out, ['esign', 'download', '--f'])).toEqual(['--force']);
     expect(bashComplete(r.out, ['esign', 'list', '--st']).sort()).toEqual(['--start-position', '--status']);
     expect(bashComplete(r.out, ['esign', 'status', '--js'])).toEqual(['--json']);
