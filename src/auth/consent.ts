@@ -1,46 +1,9 @@
 import { AuthError } from '../errors.js';
+import { assertSecureUrl } from '../settings/environment.js';
+import { KNOWN_SCOPES } from './scopes.js';
 
 /** A bad setting value is a configuration error (exit 4), like the other settings. */
 const configError = (message: string, opts: { hint?: string } = {}) => new AuthError(message, { ...opts, code: 'CONFIG' });
-import { assertSecureUrl } from '../settings/environment.js';
-
-/** Scopes DocuSign's OAuth service knows; anything else is most likely a typo (BR-02). */
-const KNOWN_SCOPES = new Set([
-  'signature',
-  'impersonation',
-  'extended',
-  'openid',
-  'cors',
-  'click.manage',
-  'click.send',
-  'organization_read',
-  'group_read',
-  'permission_read',
-  'user_read',
-  'user_write',
-  'account_read',
-  'domain_read',
-  'identity_provider_read',
-  'user_data_redact',
-  'asset_group_account_read',
-  'dtr.rooms.read',
-  'dtr.rooms.write',
-  'dtr.documents.read',
-  'dtr.documents.write',
-  'dtr.profile.read',
-  'dtr.profile.write',
-  'dtr.company.read',
-  'dtr.company.write',
-  'room_forms',
-  'aow_manage',
-  'webforms_read',
-  'webforms_instance_read',
-  'webforms_instance_write',
-  'adm_store_unified_repo_read',
-  'models_read',
-  'spring_read',
-  'spring_write',
-]);
 
 /**
  * Parses and checks the one scope list that feeds both the consent URL and the JWT (BR-02):

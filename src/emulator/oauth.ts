@@ -4,31 +4,10 @@
  */
 import { randomUUID, verify as cryptoVerify } from 'node:crypto';
 import type { Ctx, EmulatorImpl, Integration } from './core.js';
+import { KNOWN_SCOPES } from '../auth/scopes.js';
 import { esc, htmlReply, jsonReply, OAuthError, readBody, redirectReply, type Reply, token } from './util.js';
 
-/** Scopes DocuSign knows; anything else (e.g. "signature+impersonation") is ignored by consent. */
-export const KNOWN_SCOPES = new Set([
-  'signature',
-  'impersonation',
-  'extended',
-  'openid',
-  'cors',
-  'click.manage',
-  'click.send',
-  'organization_read',
-  'group_read',
-  'permission_read',
-  'user_read',
-  'user_write',
-  'account_read',
-  'domain_read',
-  'identity_provider_read',
-  'user_data_redact',
-  'dtr.rooms.read',
-  'dtr.rooms.write',
-  'adm_store_unified_repo_read',
-  'models_read',
-]);
+export { KNOWN_SCOPES };
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
