@@ -367,23 +367,7 @@ export class TokenProvider {
       throw new TokenRefusedError('the access token was refused by userinfo (expired or revoked)', { hint: 'Run the command again; esign will get a new token.' });
     }
     if (res.status !== 200) throw new ApiError(`userinfo at ${env.oauthBase} answered HTTP ${res.status}`, { status: res.status });
-    const j = res.json<{
-      sub: string;
-      name?: string;
-      email?: string;
-      accounts?: { account_id: string; account_name?: string; base_uri: string; is_default?: boolean | string }[];
-    }>();
-    return {
-      userId: j.sub,
-      name: j.name ?? '',
-      email: j.email ?? '',
-      accounts: (j.accounts ?? []).map((a) => ({
-        accountId: a.account_id,
-        name: a.account_name ?? '',
-        baseUri: a.base_uri,
-        isDefault: a.is_default === true || a.is_default === 'true',
-      })),
-    };
+    return parseUserInfo(res.json());
   }
 
   /** The account to use: --account-id / ESIGN_ACCOUNT_ID, else the user's is_default account. */
@@ -436,4 +420,24 @@ function parseOAuthError(res: HttpResponse): OAuthErrorBody {
 /** True when an OAuth error may be caused by iat/exp (clock skew). */
 function pointsAtTime(b: OAuthErrorBody): boolean {
   return b.error_description === 'expired_grant' || b.error === 'invalid_grant' && /time|iat|exp|nbf|not.?yet/i.test(b.error_description ?? '') || b.error_description === 'no_valid_keys_or_signatures';
+}
+
+/** The userinfo answer (reference §4) in esign's shape; `is_default` may be a boolean or a string. */
+export function parseUserInfo(j: {
+  sub: string;
+  name?: string;
+  email?: string;
+  accounts?: { account_id: string; account_name?: string; base_uri: string; is_default?: boolean | string }[];
+}): UserInfo {
+  return {
+    userId: j.sub,
+    name: j.name ?? '',
+    email: j.email ?? '',
+    accounts: (j.accounts ?? []).map((a) => ({
+      accountId: a.account_id,
+      name: a.account_name ?? '',
+      baseUri: a.base_uri,
+      isDefault: a.is_default === true || a.is_default === 'true',
+    })),
+  };
 }

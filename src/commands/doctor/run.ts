@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { ApiError, AuthError, ConsentRequiredError, EsignError, ExitCode, NetworkError } from '../../errors.js';
 import { checkIntegrationKey, checkUserId, environmentOf, authConfig } from '../../auth/config.js';
 import { loadPrivateKey, type LoadedKey } from '../../auth/keys.js';
-import { clockSkewMs, type UserInfo } from '../../auth/token.js';
+import { clockSkewMs, parseUserInfo, type UserInfo } from '../../auth/token.js';
 import type { Settings } from '../../settings/resolve.js';
 
 /** One line of the checklist (the `--json` shape). */
@@ -197,24 +197,6 @@ export async function runDoctor(ctx: Context): Promise<number> {
   return report(ctx, checks, firstFailure);
 }
 
-function parseUserInfo(j: {
-  sub: string;
-  name?: string;
-  email?: string;
-  accounts?: { account_id: string; account_name?: string; base_uri: string; is_default?: boolean | string }[];
-}): UserInfo {
-  return {
-    userId: j.sub,
-    name: j.name ?? '',
-    email: j.email ?? '',
-    accounts: (j.accounts ?? []).map((a) => ({
-      accountId: a.account_id,
-      name: a.account_name ?? '',
-      baseUri: a.base_uri,
-      isDefault: a.is_default === true || a.is_default === 'true',
-    })),
-  };
-}
 
 function report(ctx: Context, checks: Check[], firstFailure: number | undefined): number {
   const ok = checks.every((c) => c.ok);

@@ -30,7 +30,7 @@ import {
   type LoadedTemplate,
   type RoleAssignment,
 } from '../../templates/index.js';
-import { collectVars, sendBuilt, type SendFlags, type SendResult } from './run.js';
+import { collectVars, resultJson, sendBuilt, type SendFlags, type SendResult } from './run.js';
 
 /** Above this many rows `--data` goes through DocuSign's Bulk Send API by itself (see docs/bulk.md). */
 export const AUTO_BULK_ROWS = 500;
@@ -216,22 +216,6 @@ function failureOf(p: PreparedRow, e: unknown): RowFailure {
   return { row: p.row, line: p.line, code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }
 
-/** The JSON Lines record of a sent envelope (the contract's send shape). */
-export function resultJson(r: SendResult): Record<string, unknown> {
-  return {
-    envelopeId: r.envelopeId,
-    status: r.status,
-    recipients: r.recipients.map((x) => ({
-      recipientId: x.recipientId,
-      roleName: x.roleName,
-      name: x.name,
-      email: x.email,
-      embedded: x.embedded,
-      ...(x.clientUserId ? { clientUserId: x.clientUserId } : {}),
-      ...(x.signingUrl ? { signingUrl: x.signingUrl } : {}),
-    })),
-  };
-}
 
 /** Progress on stderr: a bar on a terminal, nothing otherwise (the summary follows at the end). */
 export interface Progress {

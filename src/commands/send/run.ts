@@ -200,10 +200,9 @@ function signersWhoseTurnItIs(rs: RecipientSummary[]): RecipientSummary[] {
   return signers.filter((r) => r.embedded && r.clientUserId && Number(r.routingOrder ?? 1) === first);
 }
 
-/** Human and JSON output of one send. */
-export function printSendResult(ctx: Context, built: BuiltEnvelope, r: SendResult): void {
-  const p = ctx.printer;
-  const json = {
+/** The JSON Lines record of a sent envelope (the contract's send shape). */
+export function resultJson(r: SendResult): Record<string, unknown> {
+  return {
     envelopeId: r.envelopeId,
     status: r.status,
     recipients: r.recipients.map((x) => ({
@@ -216,6 +215,12 @@ export function printSendResult(ctx: Context, built: BuiltEnvelope, r: SendResul
       ...(x.signingUrl ? { signingUrl: x.signingUrl } : {}),
     })),
   };
+}
+
+/** Human and JSON output of one send. */
+export function printSendResult(ctx: Context, built: BuiltEnvelope, r: SendResult): void {
+  const p = ctx.printer;
+  const json = resultJson(r);
   const urls = r.recipients.filter((x) => x.signingUrl).map((x) => x.signingUrl!);
   p.result({
     json,
