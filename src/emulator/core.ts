@@ -272,15 +272,7 @@ export class EmulatorImpl implements Emulator {
     const fault = this.matchFault(host, method, url) ?? this.randomFault(host, url);
     if (fault) entry.fault = `${fault.kind}${fault.status ? ':' + fault.status : ''}:${fault.when ?? 'before'}`;
     if (fault && (fault.when ?? 'before') === 'before') {
-      if (fault.kind === 'reset') {
-        req.socket.destroy();
-        entry.status = -1;
-        return;
-      }
-      if (fault.kind === 'hang') {
-        entry.status = -2;
-        return; // never answered; close() ends the socket
-      }
+      if (dropConnection(fault, req, entry)) return;
       req.resume();
       return this.write(res, ctx, entry, this.faultReply(fault, host));
     }
@@ -300,15 +292,7 @@ export class EmulatorImpl implements Emulator {
     entry.bodyBytes = ctx.bodyBytes;
     if (fault) {
       // 'after': the work is done; the answer is lost or replaced.
-      if (fault.kind === 'reset') {
-        req.socket.destroy();
-        entry.status = -1;
-        return;
-      }
-      if (fault.kind === 'hang') {
-        entry.status = -2;
-        return;
-      }
+      if (dropConnection(fault, req, entry)) return;
       reply = this.faultReply(fault, host);
     }
     if (ctx.rateHeaders) reply.headers = { ...ctx.rateHeaders, ...reply.headers };
@@ -567,4 +551,21 @@ function errorToReply(e: unknown): Reply {
   // A bug in the emulator: say so loudly, in DocuSign's shape.
   const msg = e instanceof Error ? e.stack ?? e.message : String(e);
   return restErrorReply(500, 'EMULATOR_INTERNAL_ERROR', msg);
+}
+
+/**
+ * Carries out a 'reset' (the connection is cut) or a 'hang' (never answered; close() ends the
+ * socket) fault. Returns false for faults that answer with a status.
+ */
+function dropConnection(fault: FaultSpec, req: IncomingMessage, entry: RequestLogEntry): boolean {
+  if (fault.kind === 'reset') {
+    req.socket.destroy();
+    entry.status = -1;
+    return true;
+  }
+  if (fault.kind === 'hang') {
+    entry.status = -2;
+    return true;
+  }
+  return false;
 }
