@@ -141,42 +141,6 @@ export async function createEnvelope(
   return r;
 }
 
-/** One recipient as the envelope stores it. */
-export interface EnvelopeRecipient {
-  recipientId: string;
-  recipientType: string;
-  roleName?: string;
-  name: string;
-  email: string;
-  clientUserId?: string;
-  routingOrder?: string;
-  status?: string;
-}
-
-/** GET …/recipients (through docusign-esign), flattened over recipient types. */
-export async function listRecipients(rest: RestClient, envelopeId: string): Promise<EnvelopeRecipient[]> {
-  const { loadSdk } = await import('./sdk.js');
-  const sdk = await loadSdk(rest);
-  const r = await sdk.envelopes.listRecipients(sdk.accountId, envelopeId);
-  const out: EnvelopeRecipient[] = [];
-  for (const [type, list] of Object.entries(r)) {
-    if (!Array.isArray(list)) continue;
-    for (const x of list as Record<string, unknown>[]) {
-      out.push({
-        recipientId: String(x.recipientId ?? ''),
-        recipientType: type.replace(/s$/, ''),
-        roleName: typeof x.roleName === 'string' ? x.roleName : undefined,
-        name: String(x.name ?? ''),
-        email: String(x.email ?? ''),
-        clientUserId: x.clientUserId ? String(x.clientUserId) : undefined,
-        routingOrder: x.routingOrder !== undefined ? String(x.routingOrder) : undefined,
-        status: typeof x.status === 'string' ? x.status : undefined,
-      });
-    }
-  }
-  return out;
-}
-
 export interface RecipientViewRequest {
   returnUrl: string;
   userName: string;

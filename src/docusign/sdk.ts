@@ -24,8 +24,6 @@ interface AxiosLike {
 export interface Sdk {
   // The SDK ships no TypeScript types; the wrappers in envelopes.ts give the rest of esign typed results.
   envelopes: {
-    getEnvelope(accountId: string, envelopeId: string, opts?: Record<string, unknown>): Promise<Record<string, unknown>>;
-    listRecipients(accountId: string, envelopeId: string, opts?: Record<string, unknown>): Promise<Record<string, unknown>>;
     createRecipientView(accountId: string, envelopeId: string, opts: { recipientViewRequest: Record<string, unknown> }): Promise<{ url?: string }>;
   };
   accountId: string;
