@@ -1,7 +1,7 @@
 /**
  * esign's DocuSign emulator: an OAuth host (consent page, JWT grant, userinfo) and one or more
  * REST hosts (envelopes, templates, recipient views + signing page, bulk send) on 127.0.0.1,
- * failing the way DocuSign fails. See docs and /work/shared reference for the facts it follows.
+ * failing the way DocuSign fails. docs/emulator.md lists what it implements and the choices it makes.
  */
 import { EmulatorImpl } from './core.js';
 import { seedDemo } from './seed.js';

@@ -9,7 +9,7 @@ beforeAll(async () => {
   api = await restClient(fx.emu, fx.seed);
 });
 
-const REAL = '/work/shared/real-inputs';
+import { REAL_INPUTS as REAL, describeShared } from '../helpers/shared.js';
 const readReal = (f: string) => JSON.parse(readFileSync(`${REAL}/${f}`, 'utf8'));
 const F2 = [
   'offer-letter-docgen.json',
@@ -123,7 +123,7 @@ describe('templates', () => {
   });
 });
 
-describe('real inputs are accepted', () => {
+describeShared('real inputs are accepted', () => {
   for (const f of F2) {
     it(`${f}: sent as a composite template with every role filled`, async () => {
       const exp = readReal(f);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInputError, UsageError } from '../../src/errors.js';
 
-export const REAL = '/work/shared/real-inputs';
+export { REAL_INPUTS as REAL } from '../helpers/shared.js';
+import { REAL_INPUTS as REAL } from '../helpers/shared.js';
 
 /** Reads a real input (never modified) as parsed JSON. */
 export async function readReal(name: string): Promise<Record<string, any>> {

@@ -1,5 +1,5 @@
 /**
- * Every file in /work/shared/real-inputs either builds (with the roles it needs) or is rejected
+ * Every file in ../shared/real-inputs (beside the checkout) either builds (with the roles it needs) or is rejected
  * with a clear, correct error. Variants are derived in temporary files; the originals are read only.
  */
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildEnvelope, classify, loadTemplate, abbreviateForDryRun, type BuiltEnvelope } from '../../src/templates/index.js';
 import { InvalidInputError, UsageError } from '../../src/errors.js';
 import { REAL, put, readReal, rejection, tmp } from './helpers.js';
+import { describeShared } from '../helpers/shared.js';
 
 const person = (role: string, i: number) => ({ role, name: `Person ${i} Ünïcødé`, email: `p${i}@example.test` });
 
@@ -17,7 +18,7 @@ function signers(b: BuiltEnvelope, i = 0): any[] {
   return composite(b, i).inlineTemplates[0].recipients.signers;
 }
 
-describe('#1 offer-letter-docgen (DOCX, DocGen, anchors)', () => {
+describeShared('#1 offer-letter-docgen (DOCX, DocGen, anchors)', () => {
   it('builds as a composite with the docx kept and a DocGen warning', async () => {
     const t = await loadTemplate(join(REAL, 'offer-letter-docgen.json'));
     expect(t.format).toBe('webapp-export');
@@ -52,7 +53,7 @@ describe('#1 offer-letter-docgen (DOCX, DocGen, anchors)', () => {
   });
 });
 
-describe('#2 sample-esign-offer-letter-cc', () => {
+describeShared('#2 sample-esign-offer-letter-cc', () => {
   it('keeps documentId 89448297, sends the .docx-named PDF as pdf, leaves [[New Hire_UserName]] alone, keeps the cc', async () => {
     const t = await loadTemplate(join(REAL, 'sample-esign-offer-letter-cc.json'));
     const b = await buildEnvelope(t, {
@@ -91,7 +92,7 @@ describe('#2 sample-esign-offer-letter-cc', () => {
   });
 });
 
-describe('#3 w4-2020-formulas', () => {
+describeShared('#3 w4-2020-formulas', () => {
   it('builds with formula, list, radio, ssn and checkbox tabs untouched', async () => {
     const raw = await readReal('w4-2020-formulas.json');
     const b = await buildEnvelope(await loadTemplate(join(REAL, 'w4-2020-formulas.json')), { roles: [person('New Hire', 1), person('HR', 2)] });
@@ -109,7 +110,7 @@ describe('#3 w4-2020-formulas', () => {
   });
 });
 
-describe('#4 employment-offer-letter-sortedkeys', () => {
+describeShared('#4 employment-offer-letter-sortedkeys', () => {
   it('is detected as an export without templateId and keeps documentId 2 and both roles', async () => {
     const t = await loadTemplate(join(REAL, 'employment-offer-letter-sortedkeys.json'));
     expect(t.format).toBe('webapp-export');
@@ -124,7 +125,7 @@ describe('#4 employment-offer-letter-sortedkeys', () => {
   });
 });
 
-describe('#5 tc-supplement-no-tabs', () => {
+describeShared('#5 tc-supplement-no-tabs', () => {
   it('a role without tabs is valid, with a free-form warning; the en dash survives', async () => {
     const b = await buildEnvelope(await loadTemplate(join(REAL, 'tc-supplement-no-tabs.json')), { roles: [person('Customer', 1)] });
     expect(b.definition.emailSubject).toBe('Supplemental Document: Terms and Conditions \u2013 Variant A');
@@ -136,7 +137,7 @@ describe('#5 tc-supplement-no-tabs', () => {
   });
 });
 
-describe('#6 order-form-formulas-cc', () => {
+describeShared('#6 order-form-formulas-cc', () => {
   it('keeps formulas, list tabs, brandId and the carbon copy', async () => {
     const b = await buildEnvelope(await loadTemplate(join(REAL, 'order-form-formulas-cc.json')), { roles: [person('Signer1', 1), person('CC1', 2)] });
     const s = signers(b)[0];
@@ -153,7 +154,7 @@ describe('#6 order-form-formulas-cc', () => {
   });
 });
 
-describe('#7 loanco-auto-loan-2016', () => {
+describeShared('#7 loanco-auto-loan-2016', () => {
   it('builds the oldest export: 3 roles, documentId 61577382, formula and initialHere tabs', async () => {
     const b = await buildEnvelope(await loadTemplate(join(REAL, 'loanco-auto-loan-2016.json')), {
       roles: [person('applicant', 1), person('cosigner', 2), person('employee', 3)],
@@ -179,7 +180,7 @@ describe('#7 loanco-auto-loan-2016', () => {
   });
 });
 
-describe('#8 legacy-v2-template-definition', () => {
+describeShared('#8 legacy-v2-template-definition', () => {
   it('is detected and explained', async () => {
     const e = await rejection(() => loadTemplate(join(REAL, 'legacy-v2-template-definition.json')));
     expect(e.exitCode).toBe(2);
@@ -202,7 +203,7 @@ describe('#8 legacy-v2-template-definition', () => {
   });
 });
 
-describe('#9 nango-create-envelope (wrapper at .input)', () => {
+describeShared('#9 nango-create-envelope (wrapper at .input)', () => {
   it('is rejected with the exact path of the definition', async () => {
     const e = await rejection(() => loadTemplate(join(REAL, 'nango-create-envelope.json')));
     expect(e).toBeInstanceOf(InvalidInputError);
@@ -233,7 +234,7 @@ describe('#9 nango-create-envelope (wrapper at .input)', () => {
   });
 });
 
-describe('#10 myapi-composite-template (wrapper at .steps[1].request.bodyTemplate)', () => {
+describeShared('#10 myapi-composite-template (wrapper at .steps[1].request.bodyTemplate)', () => {
   it('is rejected with both bodies located and described', async () => {
     const e = await rejection(() => loadTemplate(join(REAL, 'myapi-composite-template.json')));
     expect(e.problems!.map((p) => p.path)).toEqual(['steps[0].request.bodyTemplate', 'steps[1].request.bodyTemplate']);
@@ -269,7 +270,7 @@ describe('#10 myapi-composite-template (wrapper at .steps[1].request.bodyTemplat
   });
 });
 
-describe('#11 myapi-remote-signing-template (server-template send in a wrapper)', () => {
+describeShared('#11 myapi-remote-signing-template (server-template send in a wrapper)', () => {
   it('is rejected with the path of the templateRoles body', async () => {
     const e = await rejection(() => loadTemplate(join(REAL, 'myapi-remote-signing-template.json')));
     expect(e.problems!.map((p) => p.path)).toEqual(['steps[0].request.bodyTemplate', 'steps[1].request.bodyTemplate']);
@@ -296,7 +297,7 @@ describe('#11 myapi-remote-signing-template (server-template send in a wrapper)'
   });
 });
 
-describe('classification', () => {
+describeShared('classification', () => {
   it('every real input is classified as documented', async () => {
     const expected: Record<string, string> = {
       'offer-letter-docgen.json': 'webapp-export',
