@@ -195,10 +195,14 @@ async function tokenEndpoint(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
   if (!integration) throw invalidGrant('issuer_not_found');
 
   const aud = typeof claims.aud === 'string' ? claims.aud : Array.isArray(claims.aud) ? String(claims.aud[0] ?? '') : '';
-  if (aud !== emu.oauthHost) {
+  // DocuSign's rule: aud is the bare name of the OAuth host the request went to. The emulator is
+  // reachable as 127.0.0.1:PORT and as localhost:PORT, so the Host header decides which is right.
+  const hostHeader = String(ctx.req.headers.host ?? '').toLowerCase();
+  const own = new Set([emu.oauthHost, ...(/^(localhost|127\.0\.0\.1|\[::1\]):\d+$/.test(hostHeader) ? [hostHeader] : [])]);
+  if (!own.has(aud)) {
     const bare = aud.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
     // The right host dressed with a scheme or slash: signature context fails. Another host: unknown issuer there.
-    throw invalidGrant(bare === emu.oauthHost ? 'no_valid_keys_or_signatures' : 'issuer_not_found');
+    throw invalidGrant(own.has(bare) ? 'no_valid_keys_or_signatures' : 'issuer_not_found');
   }
 
   const data = Buffer.from(`${parts[0]}.${parts[1]}`);
