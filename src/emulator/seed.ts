@@ -1,5 +1,5 @@
 /** The demo seed: an integration with a fresh RSA key pair, a user with two accounts, no consent. */
-import { generateKeyPair } from 'node:crypto';
+import { createPublicKey, generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Emulator } from './types.js';
 
@@ -20,23 +20,30 @@ export interface DemoSeed {
 
 const generate = promisify(generateKeyPair);
 
-/** Seeds a demo integration and user. Consent is NOT granted (the demo goes through the consent page). */
-export async function seedDemo(emu: Emulator): Promise<DemoSeed> {
-  const { privateKey, publicKey } = await generate('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+/**
+ * Seeds a demo integration and user. Consent is NOT granted (the demo goes through the consent
+ * page). With `reuse`, the same integration key, key pair, user and accounts are registered again
+ * (`esign emulator` keeps them across restarts, so a profile pointing at it stays valid).
+ */
+export async function seedDemo(emu: Emulator, reuse?: Pick<DemoSeed, 'integrationKey' | 'userId' | 'accountId' | 'otherAccountId' | 'privateKeyPem'>): Promise<DemoSeed> {
+  const { privateKey, publicKey } = reuse
+    ? { privateKey: reuse.privateKeyPem, publicKey: createPublicKey(reuse.privateKeyPem).export({ type: 'spki', format: 'pem' }) as string }
+    : await generate('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
   const redirectUri = `${emu.oauthUrl}/consent-done`;
-  const { integrationKey } = emu.addIntegration({ publicKeys: [publicKey], redirectUris: [redirectUri], name: 'esign demo' });
+  const { integrationKey } = emu.addIntegration({ integrationKey: reuse?.integrationKey, publicKeys: [publicKey], redirectUris: [redirectUri], name: 'esign demo' });
   const email = 'service.account@example.test';
   const name = 'Service Account';
   const user = emu.addUser({
+    userId: reuse?.userId,
     name,
     email,
     accounts: [
-      { name: 'Sandbox (secondary)', isDefault: false },
-      { name: 'esign Demo Account', isDefault: true },
+      { accountId: reuse?.otherAccountId, name: 'Sandbox (secondary)', isDefault: false },
+      { accountId: reuse?.accountId, name: 'esign Demo Account', isDefault: true },
     ],
   });
   return {

@@ -13,6 +13,9 @@ import type { Emulator } from '../../emulator/index.js';
 
 interface DemoFlags {
   template?: string;
+  var?: string[];
+  vars?: string;
+  role?: string[];
   port: string;
 }
 
@@ -90,6 +93,9 @@ function demoEnv(env: NodeJS.ProcessEnv, configDir: string): NodeJS.ProcessEnv {
 export async function runDemo(ctx: Context, f: DemoFlags): Promise<number> {
   const port = Number(f.port);
   if (!Number.isInteger(port) || port < 0 || port > 65534) throw new UsageError(`--port must be a whole number from 0 to 65534 (got ${JSON.stringify(f.port)})`);
+  if (f.template === undefined && ((f.var ?? []).length || f.vars || (f.role ?? []).length)) {
+    throw new UsageError('--var, --vars and --role go with --template (the packaged NDA fills its own)', { hint: 'esign demo --template my-template.yaml --var name=value --role "Signer=Pat Example <pat@example.com>"' });
+  }
   const template = f.template ?? exampleTemplate();
   if (!fs.existsSync(template)) throw new UsageError(`the demo template ${template} does not exist`, { hint: 'Run the demo from a complete checkout or package (templates/ ships with esign).' });
   const p = ctx.printer;
@@ -100,8 +106,9 @@ export async function runDemo(ctx: Context, f: DemoFlags): Promise<number> {
   let emu: Emulator | undefined;
   let ret: Awaited<ReturnType<typeof startReturnPage>> | undefined;
   try {
-    const { startEmulator, seedDemo } = await import('../../emulator/index.js');
-    emu = await startEmulator({ port, restPorts: [port === 0 ? 0 : port + 1], quiet: true });
+    const { seedDemo } = await import('../../emulator/index.js');
+    const { startEmulatorForCli } = await import('../emulator/start.js');
+    emu = await startEmulatorForCli({ port, restPorts: [port === 0 ? 0 : port + 1], quiet: true });
     const seed = await seedDemo(emu);
     step(`emulator running on ${emu.oauthUrl} (REST ${emu.restUrls.join(', ')})`);
 
@@ -130,16 +137,18 @@ export async function runDemo(ctx: Context, f: DemoFlags): Promise<number> {
 
     // Send the example template with an embedded signer.
     const { loadTemplate, buildEnvelope, parseRoleFlag } = await import('../../templates/index.js');
-    const { sendBuilt } = await import('../send/run.js');
+    const { sendBuilt, collectVars } = await import('../send/run.js');
+    // The packaged NDA gets its variables and roles here; another template gets the user's.
+    const own = f.template !== undefined;
     const built = await buildEnvelope(await loadTemplate(template), {
-      vars: { company: 'Acme', counterparty: DEMO_SIGNER },
-      roles: [parseRoleFlag(DEMO_COPY)],
+      vars: own ? await collectVars({ var: f.var ?? [], vars: f.vars }) : { company: 'Acme', counterparty: DEMO_SIGNER },
+      roles: own ? (f.role ?? []).map(parseRoleFlag) : [parseRoleFlag(DEMO_COPY)],
       embedded: true,
     });
     for (const w of built.warnings) p.warn(w);
     const sent = await sendBuilt(dctx, built, {});
     const signer = sent.recipients.find((r) => r.embedded && r.clientUserId);
-    if (!signer) throw new EsignError('INTERNAL', ExitCode.internal, `the demo template ${template} has no embedded signer`);
+    if (!signer) throw new UsageError(`the demo template ${template} has no signer to sign in an embedded session`, { hint: 'Give the demo a template with at least one signer.' });
     step(`sent envelope ${sent.envelopeId} from ${path.basename(template)} (status ${sent.status})`);
 
     // Signing URL (the fast path: the send result already has the signer's exact values).
