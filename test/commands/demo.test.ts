@@ -89,3 +89,23 @@ describe('esign demo', () => {
     expect(out).toMatch(/^\S+\s+completed$/m);
   });
 });
+
+describe('esign demo --template', () => {
+  it('sends another template with the variables and roles given, and completes it', async () => {
+    const io = memoryIo();
+    const offer = fileURLToPath(new URL('../../templates/offer-letter.yaml', import.meta.url));
+    const vars = ['company=Acme', 'candidate.name=Sam Lee', 'candidate.email=sam@example.test', 'job.title=Engineer', 'job.start=2025-01-01', 'job.salary=100'];
+    const code = await main(['demo', '--json', '--template', offer, ...vars.flatMap((v) => ['--var', v])], io, { PATH: process.env.PATH, CI: 'true' });
+    expect(code, io.err()).toBe(0);
+    const j = JSON.parse(io.out()) as { status: string; emailSubject: string };
+    expect(j.status).toBe('completed');
+    expect(j.emailSubject).toContain('Acme');
+  });
+
+  it('--var without --template is refused (the packaged NDA fills its own)', async () => {
+    const io = memoryIo();
+    const code = await main(['demo', '--var', 'a=b'], io, { PATH: process.env.PATH, CI: 'true' });
+    expect(code).toBe(2);
+    expect(io.err()).toContain('--var, --vars and --role go with --template');
+  });
+});
