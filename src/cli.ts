@@ -67,7 +67,7 @@ Exit codes: 0 ok, 1 internal error, 2 usage/invalid input, 3 consent required,
 Examples:
   $ esign init                                   # create a profile (prompts on a TTY)
   $ esign consent --open --wait                  # grant consent once, wait for it
-  $ esign send templates/nda.yaml --role "Signer=Pat Example <pat@example.com>" --embedded --sign-url
+  $ esign send templates/nda.yaml --var company=Acme --var counterparty.name="Pat Example" --var counterparty.email=pat@example.com --role "Legal=Lee Legal <legal@example.com>" --sign-url
   $ esign demo                                   # everything, offline, against the built-in emulator
 `,
   );

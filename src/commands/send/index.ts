@@ -7,12 +7,12 @@ export const sendCommand: CommandDef = {
   args: '[template-file]',
   summary: 'send an envelope built from a template file (esign YAML/JSON, web-app export, or envelope definition)',
   examples: [
-    'esign send templates/nda.yaml --var counterparty.name="Acme Ltd" --role "Signer=Pat Example <pat@example.com>" --embedded --sign-url',
+    'esign send templates/nda.yaml --var company=Acme --var counterparty.name="Pat Example" --var counterparty.email=pat@example.com --role "Legal=Lee Legal <legal@example.com>" --sign-url',
     'esign send templates/offer-letter.yaml --vars offer.yaml --role "Candidate=Sam Lee <sam@example.com>"',
     'esign send exported-template.json --role "New Hire=Sam Lee <sam@example.com>" --role "HR Rep=Kim Park <kim@example.com>"',
     'esign send --template-id 1b2c… --role "Signer=Pat Example <pat@example.com>"',
     'esign send templates/nda.yaml --data signers.csv --concurrency 8 --json > results.jsonl',
-    'esign send templates/nda.yaml --var … --dry-run',
+    'esign send templates/nda.yaml --vars nda-vars.yaml --role "Legal=Lee Legal <legal@example.com>" --dry-run',
   ],
   configure(cmd) {
     cmd

@@ -74,7 +74,7 @@ function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): 
 /** Checks flag combinations before anything is read or sent. */
 function checkFlags(f: SendFlags, file: string | undefined): void {
   if (!file && !f.templateId) {
-    throw new UsageError('send needs a template file or --template-id', { hint: 'esign send templates/nda.yaml --role "Signer=Pat Example <pat@example.com>"' });
+    throw new UsageError('send needs a template file or --template-id', { hint: 'esign send templates/nda.yaml --var company=Acme --var counterparty.name="Pat Example" --var counterparty.email=pat@example.com --role "Legal=Lee Legal <legal@example.com>" --sign-url' });
   }
   if (file && f.templateId) throw new UsageError('give either a template file or --template-id, not both');
   if (f.draft && (f.signUrl || f.open)) {

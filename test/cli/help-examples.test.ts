@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { memoryIo } from '../../src/output/io.js';
+import { COMMANDS } from '../../src/commands/registry.js';
+
+const root = path.resolve(__dirname, '../..');
+
+/** Splits a shell command line like sh does for double quotes (which may sit inside a word). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  let cur: string | undefined;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') {
+      quoted = !quoted;
+      cur ??= '';
+    } else if (/\s/.test(ch) && !quoted) {
+      if (cur !== undefined) out.push(cur);
+      cur = undefined;
+    } else cur = (cur ?? '') + ch;
+  }
+  if (cur !== undefined) out.push(cur);
+  return out;
+}
+
+it('every `esign send templates/…` example in the help builds as written (checked with --dry-run)', async () => {
+  const { buildProgram } = await import('../../src/cli.js');
+  const io = memoryIo();
+  const help: string[] = [];
+  buildProgram(io, async () => undefined).outputHelp({ error: false });
+  help.push(io.out());
+  const examples = [...COMMANDS.flatMap((c) => c.examples), ...help.join('\n').split('\n').map((l) => l.replace(/^\s*\$\s*/, '').replace(/\s+#.*$/, ''))]
+    .map((e) => e.trim())
+    .filter((e) => /^esign send templates\/\S+\.yaml/.test(e) && !/…| > |--data|--vars/.test(e));
+  expect(examples.length).toBeGreaterThanOrEqual(2);
+  for (const e of examples) {
+    const argv = words(e).slice(1).map((w) => (w.startsWith('templates/') ? path.join(root, w) : w));
+    const run = memoryIo();
+    const code = await main([...argv.filter((a) => a !== '--sign-url' && a !== '--open'), '--dry-run'], run, { PATH: process.env.PATH, CI: 'true' });
+    expect(code, `${e}\n${run.err()}`).toBe(0);
+  }
+});
