@@ -38,7 +38,7 @@ describe('esign sign-url --wait (BR-27)', () => {
     const { redirect } = await fx.emu.signingPage.sign(w.url);
     expect(await follow(redirect)).toMatch(/close this window/);
     expect(await w.done).toBe(0);
-    expect(w.io.out()).toMatch(/^signed: signed \(confirmed by the recipient status\)$/m);
+    expect(w.io.out()).toMatch(/^signed \(confirmed by the recipient status\)$/m);
   });
 
   it('a forged signing_complete (recipient still "sent") is not trusted: exit 5', async () => {
@@ -55,7 +55,7 @@ describe('esign sign-url --wait (BR-27)', () => {
     const v = await startWait([id]);
     await forge(v.returnUrl, 'viewing_complete');
     expect(await v.done).toBe(0);
-    expect(v.io.out()).toMatch(/^viewed: /m);
+    expect(v.io.out()).toMatch(/^the signer viewed the envelope/m);
 
     const c = await startWait([id]);
     const { redirect } = await fx.emu.signingPage.sign(c.url, 'later');

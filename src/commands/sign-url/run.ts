@@ -388,7 +388,7 @@ export async function runSignUrl(ctx: Context, f: SignUrlFlags, envelopeId: stri
     const event = await listener.next(timeoutS * 1000, ctx.signal);
     const w = await waitMod.judgeEvent(ctx, r.envelopeId, { recipientId: r.recipientId, clientUserId: r.recipient.clientUserId }, event);
     if (w.outcome === 'signed' || w.outcome === 'viewed') {
-      p.result({ json: { ...json, ...w }, human: `${w.outcome}: ${w.message}`, quiet: w.outcome });
+      p.result({ json: { ...json, ...w }, human: w.message, quiet: w.outcome });
       return 0;
     }
     throw waitMod.notSignedError(r.envelopeId, w);
