@@ -322,7 +322,7 @@ export class TokenProvider {
       return new AuthError(
         `the private key (${key.source}) does not match any RSA public key registered for integration key ${this.config.integrationKey} in ${where}`,
         {
-          hint: `Its public-key fingerprint is ${key.fingerprint}; compare it with the key pairs in Apps and Keys (esign doctor prints the public key). Also check that the key belongs to this environment and was not truncated.`,
+          hint: `Its public-key fingerprint is ${key.fingerprint}; compare it with the key pairs in Apps and Keys (to get the public key to upload: openssl rsa -in KEY -pubout). Also check that the key belongs to this environment and was not truncated.`,
           details: { error: err, error_description: desc, fingerprint: key.fingerprint },
         },
       );

@@ -24,3 +24,12 @@ it('a token cached with one key is not reused after switching to another key (th
   expect(r.err).toMatch(/does not match any RSA public key/);
   expect(r.out).toBe('');
 });
+
+it('after `consent --check`, the next command makes no OAuth call (the accounts are cached with the token)', async () => {
+  const check = await h.run(['consent', '--check']);
+  expect(check.code).toBe(0);
+  expect(check.requests.map((q) => q.path)).toEqual(['/oauth/token', '/oauth/userinfo']);
+  const who = await h.run(['whoami', '--quiet']);
+  expect(who.code).toBe(0);
+  expect(who.requests).toHaveLength(0);
+});

@@ -101,6 +101,8 @@ async function hasConsent(ctx: Context): Promise<boolean> {
   try {
     // A fresh grant (consent may have been revoked since a token was cached); the token is cached.
     await ctx.auth.token({ forceNew: true });
+    // Cache the user's accounts with the new token, so the next command makes no OAuth call.
+    await ctx.auth.tokenWithUser();
     return true;
   } catch (e) {
     if (e instanceof ConsentRequiredError) return false;
