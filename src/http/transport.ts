@@ -353,7 +353,7 @@ export class Transport {
 
   private networkError(e: unknown, method: string, url: string, timeoutMs: number, started: number): Error {
     if (this.opts.signal?.aborted) return new InterruptedError();
-    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const err = e as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
     const host = safeHost(url);
     const ms = Math.round(performance.now() - started);
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
@@ -363,11 +363,19 @@ export class Transport {
         hint: 'Check the network, or raise the timeout with --request-timeout / ESIGN_TIMEOUT.',
       });
     }
-    const cause = err.cause?.code || err.cause?.message || err.message;
+    let cause = err.cause?.code || err.cause?.errors?.[0]?.code || err.cause?.message || err.message;
+    let hint = 'Check the network and proxy settings (HTTPS_PROXY, NO_PROXY), and that --env points at the right host.';
+    if (cause === 'bad port') {
+      // fetch refuses some well-known ports outright (the "bad ports" list of the fetch standard).
+      cause = `port ${safePort(url)} is on fetch's list of blocked ports`;
+      hint = 'Use another port.';
+    } else if (cause === 'ECONNREFUSED') {
+      cause = 'connection refused (nothing is listening there)';
+    } else if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') {
+      cause = `the host name does not resolve (${cause})`;
+    }
     this.opts.sink.trace(`← network error after ${ms} ms: ${cause}`);
-    return new NetworkError(`cannot reach ${host}: ${cause}`, {
-      hint: 'Check the network and proxy settings (HTTPS_PROXY, NO_PROXY), and that --env points at the right host.',
-    });
+    return new NetworkError(`cannot reach ${host}: ${cause}`, { hint });
   }
 
   private async sleep(ms: number): Promise<void> {
@@ -376,6 +384,15 @@ export class Transport {
     } catch {
       throw new InterruptedError();
     }
+  }
+}
+
+function safePort(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.port || (u.protocol === 'https:' ? '443' : '80');
+  } catch {
+    return '?';
   }
 }
 
