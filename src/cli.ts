@@ -35,6 +35,8 @@ export function buildProgram(io: Io, run: (def: (typeof COMMANDS)[number], cmd: 
     .helpOption('-h, --help', 'show help')
     .addHelpCommand(false)
     .showSuggestionAfterError(true)
+    // Every command's --help also lists the global options (settings flags, --json, …).
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
@@ -123,7 +125,11 @@ export async function main(
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
       const msg = e.message.replace(/^error: /, '');
       const { UsageError } = await import('./errors.js');
-      reportError(io, new UsageError(msg, { hint: 'Run `esign --help` or `esign <command> --help`.' }), wantsJson, color);
+      const hint =
+        e.code === 'commander.excessArguments'
+          ? 'A value with spaces needs quotes: --var counterparty.name="Pat Example". See `esign <command> --help`.'
+          : 'Run `esign --help` or `esign <command> --help`.';
+      reportError(io, new UsageError(msg, { hint }), wantsJson, color);
       return ExitCode.usage;
     }
     if (isEsignError(e)) {

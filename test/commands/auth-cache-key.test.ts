@@ -33,3 +33,11 @@ it('after `consent --check`, the next command makes no OAuth call (the accounts 
   expect(who.code).toBe(0);
   expect(who.requests).toHaveLength(0);
 });
+
+it('init warns about a redirect URI ending in "/" (BR-05: matching is exact)', async () => {
+  const r = await h.run(['init', '--profile', 'slash', '--redirect-uri', 'https://app.example.test/ds/callback/']);
+  expect(r.code).toBe(0);
+  expect(r.err).toMatch(/warning: the redirect URI ends with "\/"/);
+  const ok = await h.run(['init', '--profile', 'noslash', '--redirect-uri', 'https://app.example.test/ds/callback']);
+  expect(ok.err).not.toMatch(/ends with/);
+});

@@ -77,6 +77,9 @@ export async function runInit(ctx: Context): Promise<number> {
       details: { missing: missing.map((m) => ({ setting: m.key, flag: m.flag, envVar: m.envVar })) },
     });
   }
+  if (values.redirectUri && /.\/$/.test(new URL(values.redirectUri).pathname)) {
+    ctx.printer.warn(`the redirect URI ends with "/": it must equal a URI registered on the integration key exactly, slash included (${values.redirectUri})`);
+  }
   const key = loadPrivateKey({ file: values.privateKeyFile });
   if (key.permissionWarning) ctx.printer.warn(key.permissionWarning);
   if (existing.scopes) values.scopes = existing.scopes;
