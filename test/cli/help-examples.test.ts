@@ -41,3 +41,10 @@ it('every `esign send templates/…` example in the help builds as written (chec
     expect(code, `${e}\n${run.err()}`).toBe(0);
   }
 });
+
+it('an unquoted value with a space gets a quoting hint (exit 2)', async () => {
+  const io = memoryIo();
+  const code = await main(['send', 'templates/nda.yaml', '--var', 'counterparty.name=Pat', 'Example'], io, { PATH: process.env.PATH, CI: 'true' });
+  expect(code).toBe(2);
+  expect(io.err()).toContain('A value with spaces needs quotes');
+});
