@@ -158,7 +158,7 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
         if (note) warnings.push(`${file}: ${path}: ${note}`);
         if ((ext === 'html' || ext === 'htm' || ext === 'txt') && size < 5 * 1024 * 1024) {
           // Text documents on disk are templated too (the brief: variables in HTML documents).
-          const content = scope.substitute(await readFile(full, 'utf8'), `${joinPath(path, 'path')} (${text})`);
+          const content = scope.substitute(await readFile(full, 'utf8'), `${joinPath(path, 'path')} (${text})`, { content: true });
           const bytes = Buffer.from(content, 'utf8');
           part = { documentId: id, name, fileExtension: ext, size: bytes.length, bytes };
         } else {

@@ -3,6 +3,12 @@
  * stay as they are; base64 blobs are skipped), records which variables were used, and collects
  * every missing or malformed reference so they can be reported at once. DocuSign's own bracket
  * syntax (`[[Role_UserName]]`, `[Label]` in formulas) is never touched: only double braces count.
+ *
+ * A broken reference is an error, never literal text in a sent envelope: a `{{` that no `}}`
+ * closes (`{{ company }`), a `}}` that no `{{` opens (`{ company }}`), an extra brace
+ * (`{{ company }}}`). Document content (inline `html`/`text`, HTML and text files) is the
+ * exception for `}`: CSS and code close two blocks at once (`@media … { a { … }}`), so there
+ * only `{{` without `}}` and `{ name }}` count as broken.
  */
 import type { InputProblem } from '../errors.js';
 import { isObject, joinPath, type Json } from './util.js';
@@ -12,6 +18,19 @@ export const BLOB_KEYS = new Set(['documentBase64', 'pdfBytes', 'bytes']);
 
 const REF = /\{\{([^{}]*)\}\}/g;
 const NAME = /^[A-Za-z_][\w-]*(?:\.[\w-]+)*$/;
+/** `{ name }}`: a variable that lost one opening brace (a single `{`, not part of `{{`). */
+const HALF_OPENED = /(?<!\{)\{[ \t]*([A-Za-z_][\w-]*(?:\.[\w-]+)*)[ \t]*\}\}/g;
+/** `{{ name`: the start of a reference, for a "did you mean". */
+const OPENED = /^\{\{[ \t]*([A-Za-z_][\w-]*(?:\.[\w-]+)*)/;
+/** Keys whose string values are document content, where a bare `}}` is legitimate (CSS, code). */
+const CONTENT_KEYS = new Set(['html', 'text', 'source']);
+/** Broken braces reported per string, at most (a long HTML document could have hundreds). */
+const MAX_BRACE_PROBLEMS = 3;
+
+/** How a string is used: document content tolerates `}}` from CSS and code. */
+export interface SubstituteOptions {
+  content?: boolean;
+}
 
 /** Collects usage and problems across one substitution pass. */
 export class VariableScope {
@@ -26,7 +45,9 @@ export class VariableScope {
   ) {}
 
   /** Replaces every `{{ ref }}` in one string; `path` locates it for error messages. */
-  substitute(s: string, path: string): string {
+  substitute(s: string, path: string, opts: SubstituteOptions = {}): string {
+    if (!s.includes('{{') && !s.includes('}}')) return s;
+    for (const message of brokenBraces(s, opts.content === true)) this.problems.push({ file: this.file, path, message });
     if (!s.includes('{{')) return s;
     return s.replace(REF, (whole, inner: string) => {
       const name = inner.trim();
@@ -65,7 +86,9 @@ export class VariableScope {
     if (isObject(value)) {
       const out: Json = {};
       for (const [k, v] of Object.entries(value)) {
-        out[k] = BLOB_KEYS.has(k) ? v : this.substituteDeep(v, joinPath(path, k));
+        if (BLOB_KEYS.has(k)) out[k] = v;
+        else if (typeof v === 'string' && CONTENT_KEYS.has(k)) out[k] = this.substitute(v, joinPath(path, k), { content: true });
+        else out[k] = this.substituteDeep(v, joinPath(path, k));
       }
       return out;
     }
@@ -99,6 +122,55 @@ export class VariableScope {
     }
     return Object.keys(this.vars).filter((k) => !usedRoots.has(k));
   }
+}
+
+/**
+ * Messages for braces that belong to no `{{ … }}` reference: every unclosed `{{`, and every `}}`
+ * that nothing opened (in document content only the `{ name }}` form, see the file comment).
+ */
+export function brokenBraces(s: string, content = false): string[] {
+  // Complete references are blanked out (same length, so offsets stay) before looking for strays.
+  const masked = s.replace(REF, (m) => '\u0000'.repeat(m.length));
+  const found: { at: number; message: string }[] = [];
+  for (let at = masked.indexOf('{{'); at !== -1; at = masked.indexOf('{{', at + 2)) {
+    const name = OPENED.exec(masked.slice(at))?.[1];
+    found.push({ at, message: `'{{' is not closed: ${excerpt(s, at)}${name ? ` (did you mean {{ ${name} }}?)` : ''}; a variable is written {{ name }}` });
+  }
+  if (!content) {
+    // `{{{ name }}}`: the reference works but the extra brace would be sent as text. (In document
+    // content `color:{{ c }}}` is CSS closing a block, so it is left alone there.)
+    for (const m of s.matchAll(REF)) {
+      const end = m.index! + m[0].length;
+      if (s[m.index! - 1] === '{' || s[end] === '}') {
+        found.push({ at: m.index!, message: `extra brace around ${m[0]}: ${excerpt(s, m.index!)}; a variable is written {{ name }}, and the extra brace would be sent as text` });
+      }
+    }
+  }
+  const halfOpened = new Map<number, string>();
+  for (const m of masked.matchAll(HALF_OPENED)) halfOpened.set(m.index! + m[0].length - 2, m[1]!);
+  for (let at = masked.indexOf('}}'); at !== -1; at = masked.indexOf('}}', at + 2)) {
+    const name = halfOpened.get(at);
+    if (content && name === undefined) continue;
+    const start = name === undefined ? at : masked.lastIndexOf('{', at);
+    found.push({ at: start, message: `'}}' has no opening '{{': ${excerpt(s, start)}${name ? ` (did you mean {{ ${name} }}?)` : ''}; a variable is written {{ name }}` });
+  }
+  found.sort((a, b) => a.at - b.at);
+  const out = found.slice(0, MAX_BRACE_PROBLEMS).map((f) => f.message);
+  if (found.length > MAX_BRACE_PROBLEMS) out.push(`and ${found.length - MAX_BRACE_PROBLEMS} more unmatched '{{' or '}}'`);
+  return out;
+}
+
+/** The text around offset `at`: the whole string when short, else its line (with the line number). */
+function excerpt(s: string, at: number): string {
+  if (s.length <= 100 && !s.includes('\n')) return JSON.stringify(s);
+  const lineStart = s.lastIndexOf('\n', at - 1) + 1;
+  const nl = s.indexOf('\n', at);
+  const lineEnd = nl === -1 ? s.length : nl;
+  const from = Math.max(lineStart, at - 40);
+  const to = Math.min(lineEnd, at + 40);
+  const text = `${from > lineStart ? '…' : ''}${s.slice(from, to).trim()}${to < lineEnd ? '…' : ''}`;
+  const line = s.slice(0, at).split('\n').length;
+  return `${JSON.stringify(text)}${s.includes('\n') ? ` (line ${line})` : ''}`;
 }
 
 function firstKey(v: unknown): string | undefined {
