@@ -23,8 +23,11 @@ export function clearSecrets(): void {
 // that merely names the marker ("starts with -----BEGIN PRIVATE KEY-----") must not swallow the
 // rest of the output (it made --json error documents unparsable). Literal `\n` (JSON) counts as space.
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----(?=(?:\s|\\[nr])*(?:[A-Za-z0-9+/=]{16}|Proc-Type))[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
-// Three base64url segments, the first starting with eyJ ('{"'): a JWS/JWT.
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
+// Three base64url segments, the first starting with eyJ ('{"'): a JWS/JWT. Not when it is the value
+// of a URL query parameter: a DocuSign signing URL carries one (`…/MTRedeem/v1/…?slt=eyJ…`) and is
+// the result `sign-url` prints. Secrets that travel as parameters (assertion=, access_token=) are
+// caught by FORM_SECRET below, and esign's own tokens are registered and masked by value.
+const JWT = /(?<![?&][\w.-]{1,40}=)eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 const BEARER = /(Bearer\s+)[^\s"',;]+/gi;
 const FORM_SECRET = /((?:assertion|access_token|refresh_token|code)=)[^&\s"]+/g;
 const JSON_SECRET = /("(?:access_token|accessToken|assertion|refresh_token|privateKey|private_key)"\s*:\s*")[^"]*(")/g;
