@@ -9,7 +9,7 @@ export const ERROR_HINTS: Record<string, string> = {
   USER_DOES_NOT_BELONG_TO_SPECIFIED_ACCOUNT: 'The account id is not one of the user\'s accounts on this host. Run esign whoami and use an account it lists.',
   ENVELOPE_IS_INCOMPLETE: 'An envelope to be sent needs documents, recipients, signer tabs and an email subject.',
   INVALID_EMAIL_ADDRESS_FOR_RECIPIENT: 'Fix the recipient\'s email address in the template or in --role.',
-  ANCHOR_TAB_STRING_NOT_FOUND: 'An anchor string is not in the document text. Check the spelling, or set anchorIgnoreIfNotPresent.',
+  ANCHOR_TAB_STRING_NOT_FOUND: 'An anchor string is not in the document text. Check the spelling, or make the tab optional: ignoreIfNotPresent: true in an esign template, anchorIgnoreIfNotPresent: "true" in a web-app export or envelope definition.',
   TAB_PAGE_NUMBER_NOT_SPECIFIED: 'A tab has neither a position nor an anchor that was found: the anchor text may be missing (a scanned PDF has no text layer) or no pageNumber was given.',
   TAB_PAGENUMBER_IS_NOT_IN_DOCUMENT: 'A tab\'s page number is beyond the last page of its document.',
   TEMPLATE_ID_INVALID: 'No template with that id in this account. List them in the DocuSign web app or check --account-id.',

@@ -107,7 +107,7 @@ export async function buildEnvelope(t: LoadedTemplate, opts: BuildOptions = {}):
   const parts = conv.parts;
   problems.push(...sizeProblems(parts.map((p) => ({ ...p, file })), opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES, Buffer.byteLength(JSON.stringify(def))));
   if (!problems.some((p) => /limit is/.test(p.message))) {
-    await checkAnchors(refs, parts.map((p) => p.part), file, problems, warnings, origin, usesServerTemplate(def, refs));
+    await checkAnchors(refs, parts.map((p) => p.part), file, problems, warnings, origin, usesServerTemplate(def, refs), t.format);
   }
 
   for (const name of scope.unusedTopLevel()) {
@@ -214,6 +214,8 @@ function validateDefinition(
   status: string,
 ): void {
   const hasServerTemplate = usesServerTemplate(def, refs);
+  // Paths name fields the way the user's file does (esign format: `anchor`, not `anchorString`).
+  const field = (o: object, key: string, base: string) => conv.fieldPaths?.get(o)?.[key] ?? `${base}.${key}`;
 
   // Subject and message
   const subject = def.emailSubject;
@@ -225,7 +227,7 @@ function validateDefinition(
     problems.push({ file, path: 'emailSubject', message: `emailSubject is ${[...subject].length} characters after variables are filled in; DocuSign allows ${LIMITS.emailSubject} (it refuses longer subjects rather than cutting them)` });
   }
   if (typeof def.emailBlurb === 'string' && def.emailBlurb.length > LIMITS.emailBlurb) {
-    problems.push({ file, path: conv.origins.get(def) ?? 'emailBlurb', message: `the email message is ${def.emailBlurb.length} characters; DocuSign allows ${LIMITS.emailBlurb}` });
+    problems.push({ file, path: conv.fieldPaths?.get(def)?.emailBlurb ?? 'emailBlurb', message: `the email message is ${def.emailBlurb.length} characters; DocuSign allows ${LIMITS.emailBlurb}` });
   }
 
   // Recipients
@@ -245,11 +247,11 @@ function validateDefinition(
     delete r.__unfilled;
     if (ref.listKey !== 'templateRoles') {
       const id = r.recipientId === undefined || r.recipientId === null ? '' : String(r.recipientId);
-      if (!/^[1-9]\d{0,9}$/.test(id)) problems.push({ file, path: `${src}.recipientId`, message: `recipientId must be a positive whole number, found ${JSON.stringify(r.recipientId)}` });
+      if (!/^[1-9]\d{0,9}$/.test(id)) problems.push({ file, path: field(r, 'recipientId', src), message: `recipientId must be a positive whole number, found ${JSON.stringify(r.recipientId)}` });
       const key = `${r.roleName ?? ''}|${r.name ?? ''}|${r.email ?? ''}|${ref.listKey}`;
       const prev = idOwners.get(id);
       // The same recipient repeated across composite templates is how composites merge; a different one is a clash.
-      if (prev && prev.key !== key && ref.composite === undefined) problems.push({ file, path: `${src}.recipientId`, message: `recipientId ${id} is also used by ${prev.path}; recipientIds must be unique in an envelope` });
+      if (prev && prev.key !== key && ref.composite === undefined) problems.push({ file, path: field(r, 'recipientId', src), message: `recipientId ${id} is also used by ${prev.path}; recipientIds must be unique in an envelope` });
       else if (!prev) idOwners.set(id, { key, path: src });
     }
     const needs = NEEDS_NAME_EMAIL.has(ref.listKey) || ref.listKey === 'templateRoles';
@@ -274,18 +276,18 @@ function validateDefinition(
     for (const tab of eachTab(r, ref.path)) {
       const tpath = origin(tab.tab, tab.path);
       if (tab.documentId !== undefined && !hasServerTemplate && docIds.size > 0 && !docIds.has(tab.documentId) && tab.kind !== 'radio') {
-        problems.push({ file, path: `${tpath}.documentId`, message: `tab refers to documentId ${tab.documentId}, which is not a document of this envelope (${[...docIds].join(', ')})` });
+        problems.push({ file, path: field(tab.tab, 'documentId', tpath), message: `tab refers to documentId ${tab.documentId}, which is not a document of this envelope (${[...docIds].join(', ')})` });
       }
       for (const [k, v] of Object.entries(tab.tab)) {
         if (typeof v !== 'string' || !isPlaceholder(v)) continue;
         if (k === 'formula' || k === 'value' || k === 'tabLabel' || k === 'tooltip' || k === 'name') {
-          if (k === 'value') warnings.push(`${file}: ${tpath}.value is '${v}', which looks like an unfilled placeholder; the signer will see it as the field's value`);
+          if (k === 'value') warnings.push(`${file}: ${field(tab.tab, k, tpath)} is '${v}', which looks like an unfilled placeholder; the signer will see it as the field's value`);
           continue;
         }
-        problems.push({ file, path: `${tpath}.${k}`, message: `'${v}' is a placeholder left from a code sample; put a real value here` });
+        problems.push({ file, path: field(tab.tab, k, tpath), message: `'${v}' is a placeholder left from a code sample; put a real value here` });
       }
       for (const k of ['xposition', 'yposition']) {
-        if (k in tab.tab) warnings.push(`${file}: ${tpath}.${k}: DocuSign's field is ${k === 'xposition' ? 'xPosition' : 'yPosition'}`);
+        if (k in tab.tab) warnings.push(`${file}: ${field(tab.tab, k, tpath)}: DocuSign's field is ${k === 'xposition' ? 'xPosition' : 'yPosition'}`);
       }
     }
   }
@@ -308,7 +310,7 @@ function validateDefinition(
   for (const { f, path } of cfs) {
     for (const k of ['name', 'value']) {
       const v = f[k];
-      if (typeof v === 'string' && v.length > LIMITS.customFieldValue) problems.push({ file, path: `${path}.${k}`, message: `custom field ${k} is ${v.length} characters; DocuSign allows ${LIMITS.customFieldValue}` });
+      if (typeof v === 'string' && v.length > LIMITS.customFieldValue) problems.push({ file, path: field(f, k, path), message: `custom field ${k} is ${v.length} characters; DocuSign allows ${LIMITS.customFieldValue}` });
     }
   }
 }
@@ -349,7 +351,10 @@ async function checkAnchors(
   warnings: string[],
   origin: (o: object, fallback: string) => string,
   serverTemplate: boolean,
+  format: TemplateFormat,
 ): Promise<void> {
+  // The user's format names the switch: the esign format's tab field, or DocuSign's tab property.
+  const ignoreHint = format === 'esign' ? 'ignoreIfNotPresent: true' : 'anchorIgnoreIfNotPresent: "true"';
   if (parts.length === 0) return;
   const anchors = new Map<string, { anchor: string; caseSensitive: boolean; wholeWord: boolean; path: string }>();
   for (const ref of refs) {
@@ -381,7 +386,7 @@ async function checkAnchors(
     problems.push({
       file,
       path,
-      message: `anchor '${anchor}' not found in ${quoteList(names)}${caseSensitive ? ' (case-sensitive)' : ''}; check the spelling against the document text, or set anchorIgnoreIfNotPresent if the field is optional`,
+      message: `anchor '${anchor}' not found in ${quoteList(names)}${caseSensitive ? ' (case-sensitive)' : ''}; check the spelling against the document text, or set ${ignoreHint} on the tab if the field is optional`,
     });
   }
 }

@@ -16,6 +16,11 @@ export interface Conversion {
   warnings: string[];
   /** built recipient/tab object → field path in the template file */
   origins: WeakMap<object, string>;
+  /**
+   * built object → DocuSign property → the path of the field as the template file spells it, for
+   * formats whose names differ from DocuSign's (the esign format: `anchor`, not `anchorString`).
+   */
+  fieldPaths?: WeakMap<object, Record<string, string>>;
 }
 
 /** Moves one document's base64 into a DocumentPart; returns undefined (with a problem) when unusable. */

@@ -69,6 +69,8 @@ export interface EsignConversion {
   warnings: string[];
   /** built recipient/tab object → field path in the template file */
   origins: WeakMap<object, string>;
+  /** built object → DocuSign property → the path of the field the template file spells it with */
+  fieldPaths: WeakMap<object, Record<string, string>>;
 }
 
 /** Validates and converts a (variable-substituted) esign template. */
@@ -76,6 +78,7 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
   const problems: InputProblem[] = [];
   const warnings: string[] = [];
   const origins = new WeakMap<object, string>();
+  const fieldPaths = new WeakMap<object, Record<string, string>>();
   const problem = (path: string, message: string) => problems.push({ file, path, message });
 
   checkKeys(raw, '', TOP_KEYS, problem);
@@ -88,6 +91,7 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
   if (raw.message !== undefined && raw.emailBlurb !== undefined) problem('message', 'give either message or emailBlurb, not both (they are the same thing)');
   const blurb = raw.message ?? raw.emailBlurb;
   if (typeof blurb === 'string') def.emailBlurb = blurb;
+  fieldPaths.set(def, { emailBlurb: raw.message !== undefined ? 'message' : 'emailBlurb' });
   if (raw.status !== undefined) {
     if (raw.status !== 'sent' && raw.status !== 'created') problem('status', `status must be "sent" or "created" (a draft), found ${JSON.stringify(raw.status)}`);
     else def.status = raw.status;
@@ -245,11 +249,12 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
         if (typeof r.clientUserId === 'string' && r.clientUserId !== '') out1.clientUserId = r.clientUserId;
         else if (r.embedded === true) out1.clientUserId = id;
         if (r.tabs !== undefined) {
-          const tabs = convertTabs(r.tabs, joinPath(path, 'tabs'), id, docIds, problem, origins);
+          const tabs = convertTabs(r.tabs, joinPath(path, 'tabs'), id, docIds, problem, origins, fieldPaths);
           if (tabs) out1.tabs = tabs;
         }
       }
       origins.set(out1, path);
+      fieldPaths.set(out1, { recipientId: joinPath(path, 'id') });
       out.push(out1);
     }
   }
@@ -263,12 +268,16 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
       for (const [k, v] of Object.entries(raw.customFields)) {
         const s = asDsString(v);
         if (s === undefined) problem(joinPath('customFields', k), 'a custom field value must be text, a number or true/false');
-        else text.push({ name: k, value: s, show: 'true' });
+        else {
+          const f = { name: k, value: s, show: 'true' };
+          fieldPaths.set(f, { name: joinPath('customFields', k), value: joinPath('customFields', k) });
+          text.push(f);
+        }
       }
       def.customFields = { textCustomFields: text };
     }
   }
-  return { definition: def, parts, problems, warnings, origins };
+  return { definition: def, parts, problems, warnings, origins, fieldPaths };
 }
 
 function convertTabs(
@@ -278,6 +287,7 @@ function convertTabs(
   docIds: string[],
   problem: (path: string, message: string) => void,
   origins: WeakMap<object, string>,
+  fieldPaths: WeakMap<object, Record<string, string>>,
 ): Json | undefined {
   if (!isObject(tabs)) {
     problem(path, 'tabs must be an object such as { signHere: [ { anchor: "/sn1/" } ] }');
@@ -314,6 +324,7 @@ function convertTabs(
         }
         if (tab.document === undefined && docIds.length > 1) problem(joinPath(tpath, 'document'), `document is required when there are several documents (one of ${docIds.join(', ')})`);
       }
+      const badDocument = tab.document !== undefined && !docIds.includes(asDsString(tab.document) ?? '');
       if (tab.document !== undefined) {
         const d = asDsString(tab.document);
         if (d === undefined || !docIds.includes(d)) problem(joinPath(tpath, 'document'), `document ${JSON.stringify(tab.document)} is not one of the template's document ids (${docIds.join(', ') || 'none'})`);
@@ -329,8 +340,12 @@ function convertTabs(
         if (tab[k] !== undefined && typeof tab[k] !== 'string') problem(joinPath(tpath, k), `${k} must be text`);
       }
       if (tab.value !== undefined && asDsString(tab.value) === undefined) problem(joinPath(tpath, 'value'), 'value must be text, a number or true/false');
+      const names: Record<string, string> = {};
       for (const [k, dsName] of Object.entries(TAB_FIELDS)) {
+        names[dsName] = joinPath(tpath, k);
         if (tab[k] === undefined) continue;
+        // An unknown document is reported above as `document`, not again as DocuSign's documentId.
+        if (k === 'document' && badDocument) continue;
         const s = asDsString(tab[k]);
         if (s !== undefined) t[dsName] = s;
       }
@@ -338,9 +353,13 @@ function convertTabs(
       if (hasPos && t.documentId === undefined && docIds.length === 1) t.documentId = docIds[0];
       if (tab.docusign !== undefined) {
         if (!isObject(tab.docusign)) problem(joinPath(tpath, 'docusign'), 'docusign must be an object of raw DocuSign tab properties');
-        else Object.assign(t, tab.docusign);
+        else {
+          Object.assign(t, tab.docusign);
+          for (const k of Object.keys(tab.docusign)) names[k] = joinPath(joinPath(tpath, 'docusign'), k);
+        }
       }
       origins.set(t, tpath);
+      fieldPaths.set(t, names);
       converted.push(t);
     }
     if (converted.length > 0) out[dsKey] = [...((out[dsKey] as Json[] | undefined) ?? []), ...converted];
