@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
+import { looksLikeKeyMaterial } from '../settings/resolve.js';
 
 /** A private key ready to sign assertions, with where it came from and its public fingerprint. */
 export interface LoadedKey {
@@ -40,10 +41,19 @@ export function loadPrivateKey(input: { file?: string; text?: string; textSource
     source = input.textSource ?? 'ESIGN_PRIVATE_KEY';
     raw = input.text;
   } else if (input.file) {
+    if (looksLikeKeyMaterial(input.file)) {
+      registerSecret(input.file);
+      throw new AuthError('the private key file setting (--private-key-file / ESIGN_PRIVATE_KEY_FILE) holds key text, not a file path', {
+        code: 'CONFIG',
+        hint: 'Put the PEM text (or its base64) in ESIGN_PRIVATE_KEY, or save it to a file (chmod 600) and give that path.',
+      });
+    }
     source = `file ${input.file}`;
     try {
       const st = fs.statSync(input.file);
       if (st.isDirectory()) throw new AuthError(`the private key ${source} is a folder, not a file`, { code: 'CONFIG' });
+      // A FIFO or device would block the synchronous read below (and Ctrl-C with it).
+      if (!st.isFile()) throw new AuthError(`the private key ${source} is not a regular file`, { code: 'CONFIG', hint: 'Give the path of a PEM file. For a key from a pipe or a secret store, pass the text instead: ESIGN_PRIVATE_KEY="$(vault read …)".' });
       if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
         permissionWarning = `the private key ${source} is readable by group or others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 600 ${input.file}`;
       }

@@ -2,6 +2,7 @@ import { envVarFor, flagFor, type SettingName } from './env.js';
 import { configDir } from './paths.js';
 import { ProfileStore, type Profile } from './profiles.js';
 import { UsageError } from '../errors.js';
+import { registerSecret } from '../output/redact.js';
 
 export type SettingSource = 'flag' | 'env' | 'profile' | 'default' | 'unset';
 
@@ -91,7 +92,20 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Se
       values[name] = { value: undefined, source: 'unset' };
     }
   }
+  // Key text pasted into the key *file* setting by mistake: mask it in every message and trace.
+  if (looksLikeKeyMaterial(values.privateKeyFile.value)) registerSecret(values.privateKeyFile.value);
   return { profileName, profileExists: Boolean(profile), configDir: dir, values };
+}
+
+/**
+ * True for a value that is key text rather than a file path: PEM markers, or a long run of base64
+ * (a path has dots, dashes or is short). Such a value in a *path* setting must never be echoed.
+ */
+export function looksLikeKeyMaterial(v: string | undefined): boolean {
+  if (!v) return false;
+  if (/-----BEGIN|PRIVATE KEY/.test(v)) return true;
+  const compact = v.replace(/\\n|\s/g, '');
+  return compact.length > 100 && /^[A-Za-z0-9+/=]+$/.test(compact);
 }
 
 /** Describes where a value came from, for messages: `(from ESIGN_USER_ID)`. */
