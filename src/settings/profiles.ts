@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AuthError } from '../errors.js';
+import { AuthError, UsageError } from '../errors.js';
 import { ensurePrivateDir } from './paths.js';
 
 /** What a profile may hold. Never a private key's text: only the path to its file. */
@@ -64,13 +64,15 @@ export class ProfileStore {
     }
   }
 
-  /** One profile, or undefined. */
+  /** One profile, or undefined (own entries only: "constructor" is not a profile). */
   read(name: string): Profile | undefined {
-    return this.readAll()[name];
+    const all = this.readAll();
+    return Object.hasOwn(all, name) ? all[name] : undefined;
   }
 
   /** Creates or replaces a profile (conf: atomic write, 0600 file, 0700 folder). */
   async write(name: string, profile: Profile): Promise<void> {
+    checkProfileName(name);
     ensurePrivateDir(this.dir);
     const { default: Conf } = await import('conf');
     const conf = new Conf<ConfigFile>({
@@ -99,4 +101,11 @@ export class ProfileStore {
 /** conf treats dots as paths; profile names are plain words. */
 function escapeKey(name: string): string {
   return name.replace(/\./g, '\\.');
+}
+
+/** Profile names are plain words: letters, digits, `-` and `_` (no dots, no `__proto__`). */
+export function checkProfileName(name: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name) || ['__proto__', 'constructor', 'prototype'].includes(name)) {
+    throw new UsageError(`"${name}" is not a valid profile name`, { hint: 'Use letters, digits, - and _ (for example: default, prod, ci-demo).' });
+  }
 }

@@ -1,6 +1,6 @@
 import { envVarFor, flagFor, type SettingName } from './env.js';
 import { configDir } from './paths.js';
-import { ProfileStore, type Profile } from './profiles.js';
+import { checkProfileName, ProfileStore, type Profile } from './profiles.js';
 import { UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 
@@ -63,6 +63,7 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv): Se
     : env.ESIGN_PROFILE
       ? { value: env.ESIGN_PROFILE, source: 'env', origin: 'ESIGN_PROFILE' }
       : { value: 'default', source: 'default' };
+  checkProfileName(profileName.value!);
   const store = new ProfileStore(dir);
   const profile: Profile | undefined = store.read(profileName.value!);
   if (!profile && profileName.source !== 'default') {

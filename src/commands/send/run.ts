@@ -61,6 +61,13 @@ export async function collectVars(f: Pick<SendFlags, 'var' | 'vars'>): Promise<R
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
+  // `--var __proto__.x=1` would reach Object.prototype and change every object in the process.
+  const bad = parts.find((p) => p === '__proto__' || p === 'prototype' || p === 'constructor' || p === '');
+  if (bad !== undefined) {
+    throw new UsageError(`--var ${dotted}: ${bad === '' ? 'an empty name part' : `"${bad}"`} is not allowed in a variable name`, {
+      hint: 'Variable names are words separated by dots: --var counterparty.name="Pat Example"',
+    });
+  }
   let cur = obj;
   for (const p of parts.slice(0, -1)) {
     if (typeof cur[p] !== 'object' || cur[p] === null) cur[p] = {};
