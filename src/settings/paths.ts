@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { AuthError } from '../errors.js';
 
 /** The config folder: ESIGN_CONFIG_DIR, else the OS config folder (XDG, macOS, Windows). */
 export function configDir(env: NodeJS.ProcessEnv): string {
@@ -13,12 +14,30 @@ export function configDir(env: NodeJS.ProcessEnv): string {
   return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'esign');
 }
 
-/** Creates the folder (and parents) with mode 0700, and tightens it if it already exists looser. */
+/**
+ * Creates the folder (and parents) with mode 0700, and tightens it if it already exists looser.
+ * A shared folder (world-writable or sticky, like /tmp) is refused rather than chmod-ed: changing
+ * its mode would lock other users out, and others could plant files in it.
+ */
 export function ensurePrivateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (process.platform !== 'win32') {
-    const mode = fs.statSync(dir).mode & 0o777;
-    if (mode !== 0o700) fs.chmodSync(dir, 0o700);
+  if (process.platform === 'win32') return;
+  const st = fs.statSync(dir);
+  if ((st.mode & 0o1000) !== 0 || (st.mode & 0o002) !== 0) {
+    throw new AuthError(`the folder ${dir} is shared (mode ${(st.mode & 0o7777).toString(8)}): esign keeps its config and tokens only in a private folder`, {
+      code: 'CONFIG',
+      hint: 'Point ESIGN_CONFIG_DIR at a folder of your own (esign creates it with mode 0700), e.g. ESIGN_CONFIG_DIR=$HOME/.config/esign.',
+    });
+  }
+  if ((st.mode & 0o777) !== 0o700) {
+    try {
+      fs.chmodSync(dir, 0o700);
+    } catch (e) {
+      throw new AuthError(`cannot make ${dir} private (mode 0700): ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+        code: 'CONFIG',
+        hint: 'Point ESIGN_CONFIG_DIR at a folder you own.',
+      });
+    }
   }
 }
 

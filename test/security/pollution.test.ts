@@ -31,3 +31,19 @@ it('odd profile names are refused instead of silently doing nothing', async () =
   expect(r.code).toBe(2);
   expect(r.err).toContain('profile "hasOwnProperty" does not exist');
 });
+
+it.skipIf(process.platform === 'win32')('a shared config folder (sticky, world-writable like /tmp) is refused, never chmod-ed', async () => {
+  const fs = await import('node:fs');
+  const shared = path.join(h.configDir, '..', 'shared-tmp');
+  fs.mkdirSync(shared);
+  fs.chmodSync(shared, 0o1777);
+  const r = await h.run(['init', '--profile', 'p'], { env: { ESIGN_CONFIG_DIR: shared } });
+  expect(r.code).toBe(4);
+  expect(r.err).toContain('is shared (mode 1777)');
+  expect(fs.statSync(shared).mode & 0o7777).toBe(0o1777);
+  // A command that only caches a token still works; the cache is skipped with a warning.
+  const t = await h.run(['token', '--quiet'], { env: { ESIGN_CONFIG_DIR: shared } });
+  expect(t.code).toBe(0);
+  expect(t.err).toMatch(/warning: .*token cache/i);
+  expect(fs.statSync(shared).mode & 0o7777).toBe(0o1777);
+});
