@@ -54,3 +54,17 @@ describe('esign completion', () => {
     expect(r.err).toMatch(/bash, zsh, fish/);
   });
 });
+
+describe('esign completion --json', () => {
+  it('gives one JSON document holding the script, valid against the shipped schema', async () => {
+    const io = memoryIo();
+    const code = await main(['completion', 'fish', '--json'], io, { CI: 'true', ESIGN_CONFIG_DIR: os.tmpdir() });
+    expect(code).toBe(0);
+    const j = JSON.parse(io.out());
+    expect(j.shell).toBe('fish');
+    expect(j.script).toContain('complete -c esign');
+    const { default: Ajv } = await import('ajv');
+    const schema = JSON.parse(fs.readFileSync(new URL('../../schemas/output/completion.schema.json', import.meta.url), 'utf8'));
+    expect(new Ajv().validate(schema, j)).toBe(true);
+  });
+});

@@ -23,3 +23,10 @@ it('esign list --transaction-id finds the envelope a send created (the lookup it
   const none = await h.run(['list', '--transaction-id', '00000000-0000-4000-8000-000000000000', '--json']);
   expect(JSON.parse(none.out).envelopes).toEqual([]);
 });
+
+it('an empty --transaction-id is refused instead of listing everything', async () => {
+  const r = await h.run(['list', '--transaction-id', '']);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('--transaction-id is empty');
+  expect(r.requests).toHaveLength(0);
+});

@@ -151,7 +151,8 @@ export async function runCompletion(ctx: Context, shell: string | undefined): Pr
   }
   const spec = await programSpec();
   const script = sh === 'bash' ? bashScript(spec) : sh === 'zsh' ? zshScript(spec) : fishScript(spec);
-  // The script is the result whatever the output mode: it is meant to be sourced or saved.
-  ctx.io.stdout.write(script);
+  // The script is the result, meant to be sourced or saved; with --json it comes in one document.
+  if (ctx.flags.json) ctx.printer.result({ json: { shell: sh, script }, human: '' });
+  else ctx.io.stdout.write(script);
   return 0;
 }

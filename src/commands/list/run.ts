@@ -51,6 +51,10 @@ export interface ListedEnvelope {
 
 /** `esign list`: GET /envelopes with a date range and filters, paging with start_position up to --limit. */
 export async function runList(ctx: Context, o: ListOptions): Promise<number> {
+  if (o.transactionId !== undefined && o.transactionId.trim() === '') {
+    // An empty id from an unset shell variable must not turn "was it created?" into "list everything".
+    throw new UsageError('--transaction-id is empty', { hint: 'Give the transactionId esign printed, e.g. esign list --transaction-id 5f0c2a1e-…' });
+  }
   const now = Date.now();
   const from = o.from ? parseDateArg(o.from, '--from', now) : new Date(now - 30 * DAY);
   const to = o.to ? parseDateArg(o.to, '--to', now) : undefined;
