@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { HttpResponse } from '../http/transport.js';
-import type { RestClient } from './rest.js';
-import { ApiError, NetworkError } from '../errors.js';
+import { jsonResponse, type RestClient } from './rest.js';
+import { ApiError, EsignError, InterruptedError, NetworkError } from '../errors.js';
 import { mimeFor } from '../documents/text.js';
 
 /** A document to upload as a binary multipart part (never base64 inside the JSON). */
@@ -81,10 +81,26 @@ export async function findByTransactionId(
   return e ? { envelopeId: e.envelopeId, status: e.status, statusDateTime: e.statusChangedDateTime, recovered: true } : undefined;
 }
 
+/** True for an error that already says the outcome is unknown (and how to check). */
+export function isOutcomeUnknown(e: unknown): boolean {
+  return e instanceof EsignError && e.details?.outcome === 'unknown';
+}
+
+/** A create whose outcome esign could not establish (exit 6): what happened, the id, how to check. */
+function createOutcomeUnknown(transactionId: string, what: string, cause?: unknown): NetworkError {
+  const causeHint = cause instanceof EsignError && cause.hint ? `. ${cause.hint}` : '';
+  return new NetworkError(`${what}; the envelope may or may not have been created (transactionId ${transactionId})`, {
+    code: cause instanceof NetworkError ? (cause.code as 'NETWORK' | 'RATE_LIMITED' | 'TIMEOUT') : 'NETWORK',
+    hint: `Before sending again, look it up: esign list --transaction-id ${transactionId} (DocuSign keeps transactionIds for 7 days)${causeHint}`,
+    details: { ...(cause instanceof EsignError ? (cause.details ?? {}) : {}), transactionId, outcome: 'unknown' },
+    cause,
+  });
+}
+
 /**
- * Creates an envelope. Every create carries a transactionId; when the answer is lost (timeout,
- * reset after sending, 5xx) esign looks the envelope up by that id before sending again, so a
- * contract is never sent twice.
+ * Creates an envelope. Every create carries a transactionId; when the outcome is unknown (timeout,
+ * reset after sending, any 5xx) esign looks the envelope up by that id before deciding, so a
+ * contract is never sent twice nor reported as refused when it exists.
  */
 export async function createEnvelope(
   rest: RestClient,
@@ -93,23 +109,25 @@ export async function createEnvelope(
   transactionId: string,
 ): Promise<EnvelopeSummary> {
   const def = { ...definition, transactionId };
-  let outcomeUnknown = false;
+  let lookedUp = false;
   // Two minutes of slack for the difference between this machine's clock and DocuSign's.
   const notBefore = Date.now() - 2 * 60_000;
-  const recover = async (): Promise<HttpResponse | undefined> => {
-    outcomeUnknown = true;
-    const found = await findByTransactionId(rest, transactionId, { notBefore });
-    if (!found) return undefined;
-    const body = Buffer.from(JSON.stringify(found));
-    return {
-      status: 201,
-      headers: new Headers(),
-      body,
-      durationMs: 0,
-      url: '',
-      text: () => body.toString(),
-      json: <T>() => JSON.parse(body.toString()) as T,
-    };
+  const recover = async (why: string): Promise<HttpResponse | undefined> => {
+    lookedUp = true;
+    let found: EnvelopeSummary | undefined;
+    try {
+      found = await findByTransactionId(rest, transactionId, { notBefore });
+    } catch (e) {
+      // Ctrl-C: the caller says the outcome is unknown. Any other failure of the lookup (network,
+      // an error answer, a 5xx) leaves the create's outcome unknown too: never report it as refused.
+      if (e instanceof InterruptedError) throw e;
+      throw createOutcomeUnknown(
+        transactionId,
+        `POST /envelopes got no usable answer (${why}) and looking the envelope up by its transactionId failed too (${e instanceof Error ? e.message : String(e)})`,
+        e,
+      );
+    }
+    return found ? jsonResponse(found) : undefined;
   };
   let r: EnvelopeSummary;
   try {
@@ -127,12 +145,17 @@ export async function createEnvelope(
       });
     }
   } catch (e) {
-    // A create whose answer was lost and whose lookup failed too: say so, with the id to check.
-    if (outcomeUnknown && e instanceof NetworkError) {
-      throw new NetworkError(`${e.message}; the envelope may or may not have been created (transactionId ${transactionId})`, {
-        code: e.code === 'NETWORK' || e.code === 'RATE_LIMITED' || e.code === 'TIMEOUT' ? e.code : 'NETWORK',
-        hint: `Before sending again, look it up: esign list --transaction-id ${transactionId} (DocuSign keeps transactionIds for 7 days)${e.hint ? `. ${e.hint}` : ''}`,
-        details: { ...(e.details ?? {}), transactionId, outcome: 'unknown' },
+    if (isOutcomeUnknown(e) || !lookedUp) throw e;
+    // The lookup found nothing, then the last try failed on the network: still unknown.
+    if (e instanceof NetworkError) throw createOutcomeUnknown(transactionId, e.message, e);
+    // The lookup found nothing and DocuSign's error answer stands (a 500, or a 503 after every retry).
+    if (e instanceof ApiError) {
+      throw new ApiError(e.message, {
+        status: e.status,
+        errorCode: e.errorCode,
+        traceToken: e.traceToken,
+        hint: `esign looked the envelope up by its transactionId (${transactionId}): it was not created.${e.hint ? ` ${e.hint}` : ''}`,
+        details: { ...(e.details ?? {}), transactionId },
         cause: e,
       });
     }

@@ -12,9 +12,24 @@ export interface RestCall {
   body?: HttpRequest['body'];
   headers?: Record<string, string>;
   idempotent?: boolean;
-  recover?: () => Promise<HttpResponse | undefined>;
+  /** See HttpRequest.recover: looks up the outcome of a non-idempotent call whose answer is unknown. */
+  recover?: HttpRequest['recover'];
   /** Statuses the caller handles itself instead of an ApiError. */
   allow?: number[];
+}
+
+/** A made-up JSON answer, for a `recover` hook that found what a lost answer would have said. */
+export function jsonResponse(json: unknown, status = 201): HttpResponse {
+  const body = Buffer.from(JSON.stringify(json));
+  return {
+    status,
+    headers: new Headers({ 'content-type': 'application/json' }),
+    body,
+    durationMs: 0,
+    url: '',
+    text: () => body.toString('utf8'),
+    json: <T>() => JSON.parse(body.toString('utf8')) as T,
+  };
 }
 
 /**
