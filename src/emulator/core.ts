@@ -254,21 +254,40 @@ export class EmulatorImpl implements Emulator {
   }
 
   private async handle(host: 'oauth' | 'rest', restIndex: number, req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    try {
+      await this.serve(host, restIndex, req, res);
+    } catch (e) {
+      // Last resort (a bug outside the handlers): answer without details, never crash the process.
+      if (!this.cfg.quiet) console.error('esign emulator: internal error', e);
+      if (res.headersSent || res.destroyed) return;
+      const reply = host === 'oauth' ? oauthInternalError() : restInternalError();
+      res.writeHead(reply.status, { 'Content-Type': reply.headers!['Content-Type']!, 'Content-Length': String(Buffer.byteLength(reply.body!)) });
+      res.end(reply.body);
+    }
+  }
+
+  private async serve(host: 'oauth' | 'rest', restIndex: number, req: IncomingMessage, res: ServerResponse) {
     const method = (req.method ?? 'GET').toUpperCase();
     const at = this.now();
+    const parsed = requestUrl(req.url ?? '/');
+    const url = parsed ?? new URL('http://127.0.0.1/');
     const ctx: Ctx = { req, url, host, restIndex, bodyBytes: 0 };
     const entry: RequestLogEntry = {
       at,
       host,
       method,
-      path: url.pathname,
+      path: parsed ? url.pathname : (req.url ?? ''),
       query: Object.fromEntries(url.searchParams),
       status: 0,
       requestHeaders: redactHeaders(req),
       bodyBytes: 0,
     };
     this.requests.push(entry);
+    if (!parsed) {
+      // A request target that is not a URL at all (e.g. "//["): a bad path, answered like one.
+      req.resume();
+      return this.write(res, ctx, entry, host === 'oauth' ? oauthBadRequest() : malformedPathReply(this));
+    }
     const fault = this.matchFault(host, method, url) ?? this.randomFault(host, url);
     if (fault) entry.fault = `${fault.kind}${fault.status ? ':' + fault.status : ''}:${fault.when ?? 'before'}`;
     if (fault && (fault.when ?? 'before') === 'before') {
@@ -286,7 +305,13 @@ export class EmulatorImpl implements Emulator {
       try {
         reply = host === 'oauth' ? await handleOAuth(this, ctx) : await handleRest(this, ctx);
       } catch (e) {
-        reply = errorToReply(e);
+        reply = errorToReply(e, host);
+        if (reply.status === 500 && !(e instanceof RestError) && !(e instanceof OAuthError)) {
+          // A bug in the emulator: the details go to the request log (and stderr), never to the client.
+          entry.internalError = e instanceof Error ? (e.stack ?? e.message) : String(e);
+          if (!this.cfg.quiet) console.error(`esign emulator: internal error on ${method} ${url.pathname}\n${entry.internalError}`);
+          req.resume();
+        }
       }
     }
     entry.bodyBytes = ctx.bodyBytes;
@@ -511,6 +536,7 @@ function resolve(o: EmulatorOptions): ResolvedOptions {
     quiet: o.quiet ?? false,
     checkAnchors: o.checkAnchors ?? true,
     viewEmailCaseInsensitive: o.viewEmailCaseInsensitive ?? true,
+    malformedPathStatus: o.malformedPathStatus ?? 400,
     bulkQueueLimit: o.bulkQueueLimit ?? 2000,
     bulkCopyDelayMs: o.bulkCopyDelayMs ?? 20,
   };
@@ -539,7 +565,7 @@ function tooLarge(): Reply {
   return htmlReply(413, '<html><body><h1>413 Request Entity Too Large</h1></body></html>', { Connection: 'close' });
 }
 
-function errorToReply(e: unknown): Reply {
+function errorToReply(e: unknown, host: 'oauth' | 'rest'): Reply {
   if (e instanceof RestError) return restErrorReply(e.status, e.errorCode, e.message);
   if (e instanceof OAuthError) {
     const body: Record<string, unknown> = { error: e.error };
@@ -548,9 +574,39 @@ function errorToReply(e: unknown): Reply {
     return { ...jsonReply(e.status, body), errorCode: e.error };
   }
   if (e instanceof TooLargeError) return tooLarge();
-  // A bug in the emulator: say so loudly, in DocuSign's shape.
-  const msg = e instanceof Error ? e.stack ?? e.message : String(e);
-  return restErrorReply(500, 'EMULATOR_INTERNAL_ERROR', msg);
+  // A bug in the emulator: answer like a DocuSign server fault, with no stack and no error text.
+  return host === 'oauth' ? oauthInternalError() : restInternalError();
+}
+
+/** DocuSign's answer to a server-side fault on a REST host (reference §12: UNSPECIFIED_ERROR). */
+function restInternalError(): Reply {
+  return restErrorReply(500, 'UNSPECIFIED_ERROR', 'An unexpected error occurred. (emulator internal error; see the request log)');
+}
+
+/** The OAuth host's server-fault body (reference §4 shape). */
+function oauthInternalError(): Reply {
+  return { ...jsonReply(500, { error: 'internal_server_error', reference_id: guid() }), errorCode: 'internal_server_error' };
+}
+
+function oauthBadRequest(): Reply {
+  return { ...jsonReply(400, { error: 'invalid_request' }), errorCode: 'invalid_request' };
+}
+
+/** (U) A path DocuSign cannot decode: 400 INVALID_REQUEST_PARAMETER, or 404 RESOURCE_NOT_FOUND by option. */
+export function malformedPathReply(emu: EmulatorImpl): Reply {
+  return emu.cfg.malformedPathStatus === 404
+    ? restErrorReply(404, 'RESOURCE_NOT_FOUND', 'The URL provided does not resolve to a resource.')
+    : restErrorReply(400, 'INVALID_REQUEST_PARAMETER', 'The request contained at least one invalid parameter. The URL path is not validly encoded.');
+}
+
+/** The request target as a URL on this host; undefined when it cannot be one. */
+function requestUrl(target: string): URL | undefined {
+  try {
+    // Origin-form ("/path") is resolved against this host textually, so "//x" stays a path.
+    return target.startsWith('/') ? new URL(`http://127.0.0.1${target}`) : new URL(target);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

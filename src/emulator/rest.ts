@@ -3,7 +3,7 @@
  * envelopes, templates, bulk send; and the signing pages served from the same host.
  */
 import type { Account, Ctx, EmulatorImpl } from './core.js';
-import { nextHourEpoch } from './core.js';
+import { malformedPathReply, nextHourEpoch } from './core.js';
 import { handleBulk } from './bulk.js';
 import {
   allRecipients,
@@ -38,6 +38,12 @@ export async function handleRest(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
     ctx.req.resume();
     throw new RestError(404, 'RESOURCE_NOT_FOUND', `The URL provided does not resolve to a resource. ${ctx.req.method} ${path}`);
   }
+  // A path that does not decode is refused before anything else looks at it (like DocuSign's front end).
+  const decoded = decodeSegments(path);
+  if (!decoded) {
+    ctx.req.resume();
+    return malformedPathReply(emu);
+  }
   const auth = bearer(emu, ctx);
   if (auth.kind !== 'ok') {
     ctx.req.resume();
@@ -46,7 +52,7 @@ export async function handleRest(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
     }
     throw new RestError(401, 'USER_AUTHENTICATION_FAILED', 'One or both of Username and Password are invalid. Invalid access token');
   }
-  const accountId = decodeURIComponent(m[1]!);
+  const accountId = decoded[3]!;
   const user = emu.users.get(auth.userId)!;
   const membership = user.accounts.find((a) => a.accountId === accountId);
   const acct = emu.accounts.get(accountId);
@@ -55,9 +61,8 @@ export async function handleRest(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
     throw new RestError(400, 'USER_DOES_NOT_BELONG_TO_SPECIFIED_ACCOUNT', 'The specified User is not a member of the specified Account.');
   }
   rateLimit(emu, ctx, acct);
-  const rest = m[2] ?? '';
   const method = (ctx.req.method ?? 'GET').toUpperCase();
-  const seg = rest.split('/').filter(Boolean).map(decodeURIComponent);
+  const seg = decoded.slice(4);
   const q = ctx.url.searchParams;
 
   if (seg.length === 0 && method === 'GET') {
@@ -111,6 +116,15 @@ export async function handleRest(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
   }
   ctx.req.resume();
   throw new RestError(404, 'RESOURCE_NOT_FOUND', `The URL provided does not resolve to a resource. ${method} ${path}`);
+}
+
+/** The path's non-empty segments, %-decoded; undefined when an escape is malformed. */
+function decodeSegments(path: string): string[] | undefined {
+  try {
+    return path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
 }
 
 function includes(q: URLSearchParams): string[] {

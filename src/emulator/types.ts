@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   checkAnchors?: boolean;
   /** (U) compare the view request's email case-insensitively; default true. */
   viewEmailCaseInsensitive?: boolean;
+  /** (U) status of a REST path with a malformed %-escape: 400 INVALID_REQUEST_PARAMETER (default) or 404 RESOURCE_NOT_FOUND. */
+  malformedPathStatus?: 400 | 404;
   /** Bulk send: envelopes that may be queued per account at once; default 2000. */
   bulkQueueLimit?: number;
   /** Bulk send: delay before each copy is processed; default 20 ms. */
@@ -60,6 +62,8 @@ export interface RequestLogEntry {
   bodyBytes: number;
   errorCode?: string;
   fault?: string;
+  /** The stack of an emulator bug that answered 500 (kept here, never sent to the client). */
+  internalError?: string;
 }
 
 /** A stored document (bytes decoded). */
