@@ -115,6 +115,11 @@ export async function buildEnvelope(t: LoadedTemplate, opts: BuildOptions = {}):
   }
 
   if (problems.length > 0) {
+    // A field left empty by an empty variable: name the variable instead of "name is missing".
+    for (const p of problems) {
+      const because = p.path !== undefined && p.file === file ? scope.emptyBecause(p.path) : undefined;
+      if (because) p.message = because;
+    }
     const unique = dedupe(problems);
     throw new InvalidInputError(
       `${file}: ${unique.length} problem${unique.length === 1 ? '' : 's'} found; nothing was sent`,
@@ -192,13 +197,22 @@ export function fillRoles(
       ref.r.email = ve.value;
       scope?.markUsed(`${role}.email`);
     }
-    if (empty(ref.r.name) || empty(ref.r.email)) {
+    // A field the template fills from a variable that is empty: say so, not "role not filled".
+    const at = origin(ref.r, ref.path);
+    const blank = (v: unknown) => empty(v) || (typeof v === 'string' && v.trim() === '');
+    const because = {
+      name: blank(ref.r.name) ? scope?.emptyBecause(`${at}.name`) : undefined,
+      email: blank(ref.r.email) ? scope?.emptyBecause(`${at}.email`) : undefined,
+    };
+    if (empty(ref.r.name) || empty(ref.r.email) || because.name || because.email) {
+      for (const k of ['name', 'email'] as const) if (because[k]) problems.push({ file, path: `${at}.${k}`, message: because[k]! });
+      ref.r.__unfilled = true;
+      if ((!empty(ref.r.name) || because.name) && (!empty(ref.r.email) || because.email)) continue;
       problems.push({
         file,
-        path: origin(ref.r, ref.path),
+        path: at,
         message: `role '${role}' is not filled: pass --role "${role}=Full Name <email@example.com>"${/^[\w-]+$/.test(role) ? ` or set the variables ${role}.name and ${role}.email` : ''}`,
       });
-      ref.r.__unfilled = true;
     }
   }
 }

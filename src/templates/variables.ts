@@ -37,6 +37,8 @@ export class VariableScope {
   readonly used = new Set<string>();
   /** missing variable → field paths where it is referenced */
   readonly missing = new Map<string, string[]>();
+  /** field path → the variables whose empty values left that field empty */
+  readonly emptied = new Map<string, string[]>();
   readonly problems: InputProblem[] = [];
 
   constructor(
@@ -49,7 +51,8 @@ export class VariableScope {
     if (!s.includes('{{') && !s.includes('}}')) return s;
     for (const message of brokenBraces(s, opts.content === true)) this.problems.push({ file: this.file, path, message });
     if (!s.includes('{{')) return s;
-    return s.replace(REF, (whole, inner: string) => {
+    const empty: string[] = [];
+    const out = s.replace(REF, (whole, inner: string) => {
       const name = inner.trim();
       if (!NAME.test(name)) {
         this.problems.push({
@@ -68,6 +71,7 @@ export class VariableScope {
       }
       this.used.add(name);
       const v = found.value;
+      if (typeof v === 'string' && v.trim() === '' && !empty.includes(name)) empty.push(name);
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
       this.problems.push({
@@ -77,6 +81,20 @@ export class VariableScope {
       });
       return whole;
     });
+    if (empty.length > 0 && out.trim() === '') this.emptied.set(path, empty);
+    return out;
+  }
+
+  /**
+   * Why the field at `path` is empty, when empty variables made it so: "empty because
+   * {{ counterparty.name }} is empty; …". Undefined when the field was not emptied by variables.
+   */
+  emptyBecause(path: string): string | undefined {
+    const names = this.emptied.get(path);
+    if (!names) return undefined;
+    const refs = names.map((n) => `{{ ${n} }}`);
+    const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(', ')} and ${refs[refs.length - 1]}`;
+    return `empty because ${list} ${names.length === 1 ? 'is' : 'are'} empty; give ${names.length === 1 ? names[0] : 'them'} a value`;
   }
 
   /** Substitutes in every string of a JSON-like value (returns a new value). */

@@ -130,6 +130,6 @@ describe('--data files', () => {
     const problems = await validateRows(t, rows, {});
     expect(problems.map((p) => p.path)).toEqual(['row 2 (line 3)', 'row 3 (line 4)']);
     expect(problems[0]!.message).toMatch(/signers\[0\]\.email: 'not-an-email' is not a valid email address/);
-    expect(problems[1]!.message).toMatch(/signers\[0\]\.name: name is missing/);
+    expect(problems[1]!.message).toBe('signers[0].name: empty because {{ name }} is empty; give name a value');
   });
 });
