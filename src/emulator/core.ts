@@ -537,6 +537,8 @@ function resolve(o: EmulatorOptions): ResolvedOptions {
     checkAnchors: o.checkAnchors ?? true,
     viewEmailCaseInsensitive: o.viewEmailCaseInsensitive ?? true,
     malformedPathStatus: o.malformedPathStatus ?? 400,
+    asyncProcessingMs: o.asyncProcessingMs ?? 100,
+    asyncFailuresInBackground: o.asyncFailuresInBackground ?? false,
     bulkQueueLimit: o.bulkQueueLimit ?? 2000,
     bulkCopyDelayMs: o.bulkCopyDelayMs ?? 20,
   };

@@ -273,6 +273,7 @@ export function buildEnvelope(
   def: Json,
   parts: UploadedPart[],
   senderUserId: string,
+  opts: { deferSend?: boolean } = {},
 ): EmulatorEnvelope {
   const status = str(def.status).toLowerCase() || 'created';
   if (status !== 'created' && status !== 'sent') {
@@ -332,8 +333,22 @@ export function buildEnvelope(
     emails: [],
     extra,
   };
-  if (status === 'sent') sendEnvelope(emu, env);
+  if (status === 'sent' && !opts.deferSend) sendEnvelope(emu, env);
   return env;
+}
+
+/**
+ * `asynchronous: true` (reference §6): the envelope is queued. It shows as `processing` until the
+ * background work finishes (after `asyncProcessingMs`), then it becomes the draft or is sent.
+ */
+export function queueEnvelope(emu: EmulatorImpl, env: EmulatorEnvelope, send: boolean): void {
+  env.status = 'processing';
+  emu.later(emu.cfg.asyncProcessingMs, () => {
+    if (env.status !== 'processing') return;
+    env.status = 'created';
+    touch(emu, env);
+    if (send) sendEnvelope(emu, env);
+  });
 }
 
 function recipientLabel(r: Json): string {

@@ -11,6 +11,7 @@ import {
   currentRoutingOrder,
   documentJson,
   envelopeJson,
+  queueEnvelope,
   recipientsJson,
   sendEnvelope,
   storeTemplate,
@@ -24,7 +25,7 @@ import { bearer } from './oauth.js';
 import { makePdf } from './pdf.js';
 import { handleSigning } from './signing.js';
 import type { EmulatorEnvelope } from './types.js';
-import { dsTime, jsonReply, readBody, type Reply, RestError, str, token, TooLargeError, validEmail } from './util.js';
+import { bool, dsTime, jsonReply, readBody, type Reply, RestError, str, token, TooLargeError, validEmail } from './util.js';
 
 const BODY_MSG = 'The request body is missing or improperly formatted.';
 const INVALID_PARAM = 'The request contained at least one invalid parameter.';
@@ -250,6 +251,7 @@ async function createEnvelope(emu: EmulatorImpl, ctx: Ctx, acct: Account, userId
     def = await readJson(emu, ctx);
   }
   checkShape('envelopeDefinition', def);
+  if (bool(def.asynchronous)) return createQueued(emu, acct, def, parts, userId);
   const env = buildEnvelope(emu, acct, def, parts, userId);
   acct.envelopes.set(env.envelopeId, env);
   return jsonReply(201, {
@@ -258,6 +260,25 @@ async function createEnvelope(emu: EmulatorImpl, ctx: Ctx, acct: Account, userId
     statusDateTime: env.statusChangedDateTime,
     status: env.status,
   });
+}
+
+/**
+ * `asynchronous: true`: DocuSign answers `Processing` with no envelopeId; the envelope is found later
+ * by transactionId. (U) What DocuSign would refuse is refused at once, unless
+ * `asyncFailuresInBackground` (then the answer is the same and no envelope ever appears).
+ */
+function createQueued(emu: EmulatorImpl, acct: Account, def: Record<string, unknown>, parts: UploadedPart[], userId: string): Reply {
+  const answer = jsonReply(201, { status: 'Processing', statusDateTime: nowStamp(emu) });
+  let env: EmulatorEnvelope;
+  try {
+    env = buildEnvelope(emu, acct, def, parts, userId, { deferSend: true });
+  } catch (e) {
+    if (e instanceof RestError && emu.cfg.asyncFailuresInBackground) return answer;
+    throw e;
+  }
+  acct.envelopes.set(env.envelopeId, env);
+  queueEnvelope(emu, env, str(def.status).toLowerCase() === 'sent');
+  return answer;
 }
 
 const LIST_RULE =
@@ -326,6 +347,9 @@ function listEnvelopes(emu: EmulatorImpl, acct: Account, q: URLSearchParams): Re
 async function updateEnvelope(emu: EmulatorImpl, ctx: Ctx, env: EmulatorEnvelope): Promise<Reply> {
   const body = await readJson(emu, ctx);
   checkShape('envelope', body);
+  if (env.status === 'processing') {
+    throw new RestError(400, 'ENVELOPE_INVALID_STATUS', 'The envelope status is invalid for this operation. Envelope status: processing.'); // (U) message
+  }
   const status = str(body.status).toLowerCase();
   if (status === 'voided') {
     const reason = str(body.voidedReason);
@@ -417,8 +441,8 @@ async function recipientView(emu: EmulatorImpl, ctx: Ctx, env: EmulatorEnvelope)
   if (!str(body.authenticationMethod)) {
     throw new RestError(400, 'INVALID_REQUEST_PARAMETER', `${INVALID_PARAM} A value was not supplied for parameter 'authenticationMethod'.`);
   }
-  if (env.status === 'created') {
-    throw new RestError(400, 'ENVELOPE_INVALID_STATUS', 'The envelope status is invalid for this operation. Envelope status: created.'); // (U)
+  if (env.status === 'created' || env.status === 'processing') {
+    throw new RestError(400, 'ENVELOPE_INVALID_STATUS', `The envelope status is invalid for this operation. Envelope status: ${env.status}.`); // (U)
   }
   const unknown = () =>
     new RestError(400, 'UNKNOWN_ENVELOPE_RECIPIENT', 'The recipient you have identified is not a valid recipient of the specified envelope.');

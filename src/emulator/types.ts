@@ -43,6 +43,10 @@ export interface EmulatorOptions {
   viewEmailCaseInsensitive?: boolean;
   /** (U) status of a REST path with a malformed %-escape: 400 INVALID_REQUEST_PARAMETER (default) or 404 RESOURCE_NOT_FOUND. */
   malformedPathStatus?: 400 | 404;
+  /** `asynchronous: true` creates: how long the envelope stays `processing`; default 100 ms. */
+  asyncProcessingMs?: number;
+  /** (U) default false: an `asynchronous` create DocuSign would refuse is refused at once; true answers Processing and creates nothing. */
+  asyncFailuresInBackground?: boolean;
   /** Bulk send: envelopes that may be queued per account at once; default 2000. */
   bulkQueueLimit?: number;
   /** Bulk send: delay before each copy is processed; default 20 ms. */
