@@ -1,7 +1,6 @@
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { redact } from '../output/redact.js';
-import { ProxySettings, type ProxyRoute } from './proxy.js';
 
 /** Where trace lines go (the Printer in production, an array in tests). */
 export interface TraceSink {
@@ -99,40 +98,30 @@ export class Transport {
   /** Number of HTTP requests actually sent (retries included). */
   calls = 0;
   readonly rate: RateState = {};
-  private proxySettings?: ProxySettings;
-  /** One undici ProxyAgent per proxy (keeps its connections alive across calls). */
-  private readonly proxyAgents = new Map<string, unknown>();
-  private undici?: typeof import('undici');
+  private fetchFn?: typeof fetch;
+  private dispatcher?: unknown;
 
   constructor(readonly opts: TransportOptions) {}
 
-  /**
-   * The proxy a URL goes through, or undefined for direct (src/http/proxy.ts: HTTP(S)_PROXY and
-   * NO_PROXY as curl reads them; loopback always direct). Throws a configuration error (exit 4)
-   * for a malformed proxy variable.
-   */
-  private proxyFor(url: string): ProxyRoute | undefined {
-    if (this.opts.fetchImpl) return undefined;
-    this.proxySettings ??= new ProxySettings(this.opts.env);
-    return this.proxySettings.routeFor(url);
-  }
-
-  /**
-   * How to send to a URL. Direct: Node's built-in fetch. Through a proxy: undici's fetch with a
-   * ProxyAgent for that proxy (a stable API: unlike EnvHttpProxyAgent it prints no "experimental"
-   * warning on stderr). undici is loaded only when a request actually uses a proxy.
-   */
-  private async route(url: string): Promise<{ f: typeof fetch; dispatcher?: unknown; proxy?: ProxyRoute }> {
-    if (this.opts.fetchImpl) return { f: this.opts.fetchImpl };
-    const proxy = this.proxyFor(url);
-    if (!proxy) return { f: globalThis.fetch };
-    const undici = (this.undici ??= await import('undici'));
-    let agent = this.proxyAgents.get(proxy.origin + (proxy.token ?? ''));
-    if (!agent) {
-      agent = new undici.ProxyAgent({ uri: proxy.origin, ...(proxy.token ? { token: proxy.token } : {}) });
-      this.proxyAgents.set(proxy.origin + (proxy.token ?? ''), agent);
+  private async getFetch(): Promise<typeof fetch> {
+    if (this.fetchFn) return this.fetchFn;
+    if (this.opts.fetchImpl) return (this.fetchFn = this.opts.fetchImpl);
+    const e = this.opts.env;
+    const proxied = e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy;
+    if (proxied) {
+      // Node's built-in fetch ignores proxy variables; undici's EnvHttpProxyAgent reads
+      // HTTP(S)_PROXY and NO_PROXY exactly as curl does. Loaded only when a proxy is set.
+      const undici = await import('undici');
+      this.dispatcher = new undici.EnvHttpProxyAgent({
+        httpProxy: e.HTTP_PROXY || e.http_proxy,
+        httpsProxy: e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy,
+        noProxy: e.NO_PROXY || e.no_proxy,
+      });
+      this.fetchFn = undici.fetch as unknown as typeof fetch;
+    } else {
+      this.fetchFn = globalThis.fetch;
     }
-    return { f: undici.fetch as unknown as typeof fetch, dispatcher: agent, proxy };
+    return this.fetchFn;
   }
 
   /** Sends a request with retries; returns the final response whatever its status. */
@@ -140,7 +129,6 @@ export class Transport {
     const method = req.method.toUpperCase();
     const idempotent = req.idempotent ?? method !== 'POST';
     const maxRetries = req.noRetry ? 0 : this.opts.maxRetries;
-    this.proxyFor(req.url); // a malformed proxy variable is a configuration error, never retried
     let attempt = 0;
     for (;;) {
       await this.paceForBurst();
@@ -203,7 +191,7 @@ export class Transport {
   }
 
   private async once(method: string, req: HttpRequest): Promise<HttpResponse> {
-    const { f, dispatcher, proxy } = await this.route(req.url);
+    const f = await this.getFetch();
     const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
     const signals = [AbortSignal.timeout(timeoutMs)];
     if (this.opts.signal) signals.push(this.opts.signal);
@@ -211,7 +199,7 @@ export class Transport {
     const body = typeof req.body === 'function' ? req.body() : req.body;
     const started = performance.now();
     this.calls++;
-    this.opts.sink.trace(`→ ${method} ${redact(req.url)}${proxy ? ` (via proxy ${proxy.shown})` : ''}`);
+    this.opts.sink.trace(`→ ${method} ${redact(req.url)}`);
     let r: Response;
     try {
       r = await f(req.url, {
@@ -223,16 +211,16 @@ export class Transport {
         ...(body && typeof body === 'object' && !(body instanceof Buffer) && !(typeof body === 'string')
           ? { duplex: 'half' }
           : {}),
-        ...(dispatcher ? { dispatcher } : {}),
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       } as RequestInit);
     } catch (e) {
-      throw this.networkError(e, method, req.url, timeoutMs, started, proxy);
+      throw this.networkError(e, method, req.url, timeoutMs, started);
     }
     let buf: Buffer;
     try {
       buf = Buffer.from(await r.arrayBuffer());
     } catch (e) {
-      throw this.networkError(e, method, req.url, timeoutMs, started, proxy);
+      throw this.networkError(e, method, req.url, timeoutMs, started);
     }
     const durationMs = Math.round(performance.now() - started);
     this.noteRate(r.headers);
@@ -371,24 +359,17 @@ export class Transport {
     );
   }
 
-  private networkError(e: unknown, method: string, url: string, timeoutMs: number, started: number, proxy?: ProxyRoute): Error {
+  private networkError(e: unknown, method: string, url: string, timeoutMs: number, started: number): Error {
     if (this.opts.signal?.aborted) return new InterruptedError();
     const err = e as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
     const host = safeHost(url);
     const ms = Math.round(performance.now() - started);
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       this.opts.sink.trace(`← timeout after ${ms} ms`);
-      return new NetworkError(`${method} ${host} timed out after ${Math.round(timeoutMs / 1000)} s${proxy ? ` (through the proxy ${proxy.shown})` : ''}`, {
+      return new NetworkError(`${method} ${host} timed out after ${Math.round(timeoutMs / 1000)} s`, {
         code: 'TIMEOUT',
         hint: 'Check the network, or raise the timeout with --request-timeout / ESIGN_TIMEOUT.',
       });
-    }
-    if (proxy) {
-      const p = this.proxyError(err, method, host, proxy);
-      if (p) {
-        this.opts.sink.trace(`← proxy error after ${ms} ms: ${p.message}`);
-        return p;
-      }
     }
     let cause = err.cause?.code || err.cause?.errors?.[0]?.code || err.cause?.message || err.message;
     let hint = 'Check the network and proxy settings (HTTPS_PROXY, NO_PROXY), and that --env points at the right host.';
@@ -400,63 +381,9 @@ export class Transport {
       cause = 'connection refused (nothing is listening there)';
     } else if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') {
       cause = `the host name does not resolve (${cause})`;
-    } else if (proxy && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(String(cause))) {
-      hint = `A proxy that inspects TLS (${proxy.shown}) needs its CA certificate: set NODE_EXTRA_CA_CERTS=/path/to/proxy-ca.pem.`;
     }
     this.opts.sink.trace(`← network error after ${ms} ms: ${cause}`);
-    return new NetworkError(`cannot reach ${host}${proxy ? ` through the proxy ${proxy.shown} (${proxy.variable})` : ''}: ${cause}`, { hint });
-  }
-
-  /**
-   * Failures that are the proxy's, not the target's: the proxy cannot be reached (through a proxy,
-   * esign connects to and resolves only the proxy), or it refuses the tunnel (407: it wants a login).
-   */
-  private proxyError(err: Error & { cause?: unknown }, method: string, host: string, proxy: ProxyRoute): NetworkError | undefined {
-    const chain: { code?: unknown; message?: unknown }[] = [];
-    for (let c: unknown = err; c && typeof c === 'object' && chain.length < 6; c = (c as { cause?: unknown }).cause) {
-      chain.push(c as { code?: unknown; message?: unknown });
-      for (const sub of (c as { errors?: unknown[] }).errors ?? []) if (sub && typeof sub === 'object') chain.push(sub as { code?: unknown });
-    }
-    const where = `the proxy ${proxy.shown} (${proxy.variable})`;
-    const details = { proxy: proxy.shown, proxyVariable: proxy.variable };
-    const refused = chain.map((c) => /Proxy response \((\d+)\)/.exec(String(c.message ?? ''))).find(Boolean);
-    if (refused) {
-      const status = Number(refused[1]);
-      if (status === 407) {
-        return new NetworkError(
-          proxy.hasCredentials
-            ? `${where} requires authentication (HTTP 407) and refused the user name and password in ${proxy.variable}`
-            : `${where} requires authentication (HTTP 407)`,
-          {
-            hint: proxy.hasCredentials
-              ? `Check the user name and password in ${proxy.variable} (special characters such as @ : / must be percent-encoded, e.g. @ as %40).`
-              : `Put the proxy login in the URL: ${proxy.variable}=http://USER:PASSWORD@HOST:PORT (percent-encode special characters, e.g. @ as %40).`,
-            details: { ...details, status },
-          },
-        );
-      }
-      return new NetworkError(`${where} would not connect to ${host} (it answered HTTP ${status})`, {
-        hint:
-          status === 403
-            ? `The proxy's policy refuses ${host}: ask its administrators to allow it, or add the host to NO_PROXY if it can be reached directly.`
-            : `The proxy could not reach ${host}; check the network beyond the proxy and try again, or add the host to NO_PROXY if it can be reached directly.`,
-        details: { ...details, status },
-      });
-    }
-    const CONNECT_CODES: Record<string, string> = {
-      ECONNREFUSED: 'connection refused (nothing is listening there)',
-      ENOTFOUND: 'its host name does not resolve (ENOTFOUND)',
-      EAI_AGAIN: 'its host name does not resolve (EAI_AGAIN)',
-      EHOSTUNREACH: 'host unreachable (EHOSTUNREACH)',
-      ENETUNREACH: 'network unreachable (ENETUNREACH)',
-      UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
-    };
-    const code = chain.map((c) => String(c.code ?? '')).find((c) => c in CONNECT_CODES);
-    if (!code) return undefined;
-    return new NetworkError(`cannot reach ${where} for ${method} ${host}: ${CONNECT_CODES[code]}`, {
-      hint: `Check ${proxy.variable} (the proxy's host and port) and that the proxy is running; hosts that need no proxy go in NO_PROXY.`,
-      details,
-    });
+    return new NetworkError(`cannot reach ${host}: ${cause}`, { hint });
   }
 
   private async sleep(ms: number): Promise<void> {
