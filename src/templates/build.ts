@@ -11,7 +11,7 @@ import type { RoleAssignment } from './flags.js';
 import type { LoadedTemplate, TemplateFormat } from './load.js';
 import { eachRecipient, eachTab, NEEDS_NAME_EMAIL, RECIPIENT_TYPES, tabCount, type RecipientRef } from './recipients.js';
 import { CREATE_STATUSES, emailProblem, isPlaceholder, LIMITS, nameProblem } from './validate.js';
-import { VariableScope, lookupVar } from './variables.js';
+import { VariableScope, lookupVar, rowProblem } from './variables.js';
 import { clone, didYouMean, isObject, quoteList, type Json } from './util.js';
 
 /** One recipient as the CLI reports it. */
@@ -56,6 +56,9 @@ export interface BuiltEnvelope {
 export async function buildEnvelope(t: LoadedTemplate, opts: BuildOptions = {}): Promise<BuiltEnvelope> {
   const file = t.file;
   const vars = opts.vars ?? {};
+  // A --data row that could not be read (marked by parseDataFile) is refused with its reason.
+  const bad = rowProblem(vars);
+  if (bad !== undefined) throw new InvalidInputError(`${file}: a data row cannot be used; nothing was sent`, [{ message: bad }]);
   const scope = new VariableScope(vars, file);
   const substituted = scope.substituteDeep(clone(t.raw), '') as Json;
   const warnings: string[] = [...t.notes.map((n) => `${file}: ${n}`)];

@@ -7,14 +7,26 @@ import { buildEnvelope, type BuildOptions } from './build.js';
 import type { LoadedTemplate } from './load.js';
 import { offsetToLineCol } from './parse.js';
 import { isObject } from './util.js';
+import { ROW_PROBLEM } from './variables.js';
 
 /** One data row: its 1-based line in the file and its variables. */
 export interface DataRow {
   line: number;
   vars: Record<string, unknown>;
+  /** why this row cannot be used (also carried in vars[ROW_PROBLEM]) */
+  problem?: string;
 }
 
-/** Reads a data file. Every bad row is reported at once, with its line. */
+/** A row that cannot be used: reported when the row is built, alongside every other row's problems. */
+function badRow(line: number, problem: string): DataRow {
+  return { line, vars: { [ROW_PROBLEM]: problem }, problem };
+}
+
+
+/**
+ * Reads a data file. Problems with the file as a whole (unreadable, empty, not JSON, a bad CSV
+ * header) throw, listing everything at once; a bad row comes back marked (see ROW_PROBLEM).
+ */
 export async function parseDataFile(path: string): Promise<DataRow[]> {
   let text: string;
   try {
@@ -36,7 +48,7 @@ export async function parseDataFile(path: string): Promise<DataRow[]> {
   }
   const rows =
     /\.jsonl$|\.ndjson$/i.test(path) || trimmed.startsWith('{')
-      ? jsonLines(text, path)
+      ? jsonLines(text)
       : trimmed.startsWith('[')
         ? jsonArray(text, path)
         : csvRows(text, path);
@@ -55,21 +67,19 @@ function isJsonLines(text: string): boolean {
   }
 }
 
-function jsonLines(text: string, path: string): DataRow[] {
+function jsonLines(text: string): DataRow[] {
   const rows: DataRow[] = [];
-  const problems: InputProblem[] = [];
   text.split(/\r?\n/).forEach((l, i) => {
     if (l.trim() === '') return;
     const line = i + 1;
     try {
       const v = JSON.parse(l);
-      if (!isObject(v)) problems.push({ file: path, path: `line ${line}`, message: `each line must be a JSON object of variables, found ${Array.isArray(v) ? 'a list' : typeof v}` });
+      if (!isObject(v)) rows.push(badRow(line, `each line must be a JSON object of variables, found ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`));
       else rows.push({ line, vars: v });
     } catch (e) {
-      problems.push({ file: path, path: `line ${line}`, message: `invalid JSON: ${(e as Error).message.replace(/ in JSON at position.*$/, '')}` });
+      rows.push(badRow(line, `invalid JSON: ${(e as Error).message.replace(/ in JSON at position.*$/, '')}`));
     }
   });
-  if (problems.length > 0) throw new InvalidInputError(`--data ${path}: ${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
   return rows;
 }
 
@@ -93,15 +103,11 @@ function jsonArray(text: string, path: string): DataRow[] {
       lines.push(range ? offsetToLineCol(text, range[0]).line : 0);
     }
   }
-  const rows: DataRow[] = [];
-  const problems: InputProblem[] = [];
-  data.forEach((v, i) => {
+  return data.map((v, i) => {
     const line = lines[i] ?? 0;
-    if (!isObject(v)) problems.push({ file: path, path: `row ${i + 1} (line ${line})`, message: `each row must be an object of variables, found ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}` });
-    else rows.push({ line, vars: v });
+    if (!isObject(v)) return badRow(line, `each row must be an object of variables, found ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`);
+    return { line, vars: v };
   });
-  if (problems.length > 0) throw new InvalidInputError(`--data ${path}: ${problems.length} bad row${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
-  return rows;
 }
 
 function csvRows(text: string, path: string): DataRow[] {
@@ -121,17 +127,22 @@ function csvRows(text: string, path: string): DataRow[] {
     else if (cols.indexOf(c) !== i) problems.push({ file: path, path: `line ${header.info.lines}`, message: `column '${c}' appears twice in the header row` });
   });
   const rows: DataRow[] = [];
-  body.forEach(({ record, info }, i) => {
+  body.forEach(({ record, info }) => {
     if (record.length !== cols.length) {
-      problems.push({ file: path, path: `row ${i + 1} (line ${info.lines})`, message: `has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${cols.length}` });
+      const comma = record.length > cols.length ? '; a value that contains a comma must be in double quotes ("Bo, Jr.")' : '';
+      rows.push(badRow(info.lines, `has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${cols.length}${comma}`));
       return;
     }
     const vars: Record<string, unknown> = {};
     cols.forEach((c, k) => (vars[c] = record[k]));
     rows.push({ line: info.lines, vars });
   });
-  if (rows.length === 0 && problems.length === 0) problems.push({ file: path, message: 'the file has a header row but no data rows' });
-  if (problems.length > 0) throw new InvalidInputError(`--data ${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
+  if (problems.length > 0) {
+    // A bad header spoils every row: list the header's problems and the rows' at once.
+    rows.forEach((r, i) => r.problem && problems.push({ file: path, path: `row ${i + 1} (line ${r.line})`, message: r.problem }));
+    throw new InvalidInputError(`--data ${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, problems);
+  }
+  if (rows.length === 0) throw new InvalidInputError(`--data ${path}: no data rows`, [{ file: path, message: 'the file has a header row but no data rows' }]);
   return rows;
 }
 

@@ -6,5 +6,5 @@ export { buildServerTemplateEnvelope } from './server-template.js';
 export { abbreviateForDryRun } from './dry-run.js';
 export { parseDataFile, validateRows, type DataRow } from './data.js';
 export { DEFAULT_MAX_DOCUMENT_BYTES, MAX_REQUEST_BYTES, type DocumentPart } from './documents.js';
-export { lookupVar, referencedVariables } from './variables.js';
+export { lookupVar, referencedVariables, rowProblem, ROW_PROBLEM } from './variables.js';
 export { isValidEmail } from './validate.js';

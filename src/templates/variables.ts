@@ -32,6 +32,21 @@ export interface SubstituteOptions {
   content?: boolean;
 }
 
+/**
+ * Marks the variables of a row that cannot be used (a CSV row with the wrong number of fields, a
+ * JSON item that is not an object, a JSON Lines line that does not parse). The mark travels with
+ * the variables, even when a caller merges them (`{ ...flagVars, ...row.vars }`), so
+ * buildEnvelope refuses that row with the reason, and a caller that builds every row reports it
+ * together with the other rows' problems instead of hiding them.
+ */
+export const ROW_PROBLEM: unique symbol = Symbol('esign.rowProblem');
+
+/** The reason a row's variables cannot be used, when parseDataFile marked them. */
+export function rowProblem(vars: Record<string, unknown> | undefined): string | undefined {
+  const p = vars ? (vars as Record<symbol, unknown>)[ROW_PROBLEM] : undefined;
+  return typeof p === 'string' ? p : undefined;
+}
+
 /** Collects usage and problems across one substitution pass. */
 export class VariableScope {
   readonly used = new Set<string>();

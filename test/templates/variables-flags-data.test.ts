@@ -100,14 +100,18 @@ describe('--data files', () => {
     expect(e.problems!.map((p) => `${p.path}: ${p.message}`)).toEqual([
       "line 1: column 'name' appears twice in the header row",
       'row 1 (line 2): has 1 field, the header has 3',
-      'row 2 (line 3): has 4 fields, the header has 3',
+      'row 2 (line 3): has 4 fields, the header has 3; a value that contains a comma must be in double quotes ("Bo, Jr.")',
     ]);
   });
   it('JSON arrays carry line numbers; non-object rows are listed', async () => {
     const dir = await tmp();
     const p = await put(dir, 'd.json', '[\n  {"name": "Ann", "email": "ann@example.test"},\n  3,\n  null\n]\n');
-    const e = await rejection(() => parseDataFile(p));
-    expect(e.problems!.map((x) => x.path)).toEqual(['row 2 (line 3)', 'row 3 (line 4)']);
+    const rows = await parseDataFile(p);
+    expect(rows.map((r) => [r.line, r.problem])).toEqual([
+      [2, undefined],
+      [3, 'each row must be an object of variables, found number'],
+      [4, 'each row must be an object of variables, found null'],
+    ]);
     const ok = await parseDataFile(await put(dir, 'ok.json', '[\n  {"name": "Ann"},\n  {"name": "Bo"}\n]'));
     expect(ok.map((r) => r.line)).toEqual([2, 3]);
   });
@@ -115,8 +119,12 @@ describe('--data files', () => {
     const dir = await tmp();
     const rows = await parseDataFile(await put(dir, 'd.jsonl', '{"name":"Ann"}\n\n{"name":"Bo"}\n'));
     expect(rows.map((r) => r.line)).toEqual([1, 3]);
-    const e = await rejection(async () => parseDataFile(await put(dir, 'bad.jsonl', '{"name":"Ann"}\n[1]\n{oops\n')));
-    expect(e.problems!.map((x) => x.path)).toEqual(['line 2', 'line 3']);
+    const bad = await parseDataFile(await put(dir, 'bad.jsonl', '{"name":"Ann"}\n[1]\n{oops\n'));
+    expect(bad.map((r) => [r.line, r.problem?.replace(/:.*/, '')])).toEqual([
+      [1, undefined],
+      [2, 'each line must be a JSON object of variables, found a list'],
+      [3, 'invalid JSON'],
+    ]);
   });
   it('an empty file, or a header without rows, is an error', async () => {
     const dir = await tmp();
