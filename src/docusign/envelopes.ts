@@ -129,13 +129,13 @@ export async function createEnvelope(
     }
     return found ? jsonResponse(found) : undefined;
   };
-  let r: EnvelopeSummary;
+  let res: HttpResponse;
   try {
     if (docs.length === 0) {
-      r = await rest.json<EnvelopeSummary>({ method: 'POST', path: '/envelopes', json: def, idempotent: false, recover });
+      res = await rest.send({ method: 'POST', path: '/envelopes', json: def, idempotent: false, recover });
     } else {
       const boundary = `esign-${randomBytes(12).toString('hex')}`;
-      r = await rest.json<EnvelopeSummary>({
+      res = await rest.send({
         method: 'POST',
         path: '/envelopes',
         headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
@@ -161,7 +161,46 @@ export async function createEnvelope(
     }
     throw e;
   }
-  return r;
+
+  const answer = parseAnswer(res);
+  if (typeof answer?.envelopeId === 'string' && answer.envelopeId !== '') return answer as unknown as EnvelopeSummary;
+
+  // A 2xx without an envelopeId (empty, not JSON, or DocuSign's asynchronous "Processing" answer):
+  // the envelope may exist, so look it up before saying anything.
+  const status = typeof answer?.status === 'string' ? answer.status : undefined;
+  const what = `HTTP ${res.status}${status ? ` status "${status}"` : ''} without an envelopeId`;
+  const found = await recover(what);
+  if (found) return found.json<EnvelopeSummary>();
+  const asynchronous = /^processing$/i.test(status ?? '') || isTrue(definition.asynchronous);
+  const check = `Before sending again, check whether it appears: esign list --transaction-id ${transactionId} (DocuSign keeps transactionIds for 7 days).`;
+  throw new ApiError(
+    asynchronous
+      ? `DocuSign accepted the envelope for asynchronous processing (${what}), and no envelope with transactionId ${transactionId} exists yet; it may still be created`
+      : `DocuSign answered POST /envelopes with ${what}, and no envelope with transactionId ${transactionId} was found; it may still appear`,
+    {
+      status: res.status,
+      traceToken: res.headers.get('x-docusign-tracetoken') ?? undefined,
+      hint: asynchronous
+        ? `esign does not send asynchronous envelopes: it needs the envelope id to report, sign and follow it. Remove "asynchronous" from the envelope definition. ${check}`
+        : `${check} An empty answer usually comes from something between esign and DocuSign (a proxy) or a wrong base URI (esign whoami).`,
+      details: { transactionId, outcome: 'unknown', ...(status ? { answerStatus: status } : {}) },
+    },
+  );
+}
+
+/** The JSON object of an answer, or undefined when the body is empty or not a JSON object. */
+function parseAnswer(res: HttpResponse): Record<string, unknown> | undefined {
+  if (res.body.length === 0) return undefined;
+  try {
+    const j = res.json<unknown>();
+    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isTrue(v: unknown): boolean {
+  return v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
 }
 
 export interface RecipientViewRequest {

@@ -96,7 +96,7 @@ export class RestClient {
         this.auth.invalidate();
         continue;
       }
-      if (res.status < 400 || c.allow?.includes(res.status)) return res;
+      if ((res.status >= 200 && res.status < 300) || c.allow?.includes(res.status)) return res;
       throw this.error(res, c.method, label);
     }
   }
@@ -113,6 +113,17 @@ export class RestClient {
   }
 
   private error(res: HttpResponse, method: string, path: string): Error {
+    if (res.status >= 300 && res.status < 400) {
+      // esign never follows redirects (the Bearer token must not go to another host, and a POST
+      // would be replayed as a GET): a 3xx means the request did not reach DocuSign's REST API.
+      const to = res.headers.get('location');
+      return new ApiError(`DocuSign answered ${method} ${path.replace(/\?.*$/, '')} with a redirect (HTTP ${res.status}${to ? ` to ${redirectTarget(to)}` : ''}) instead of an answer; esign does not follow redirects`, {
+        status: res.status,
+        traceToken: res.headers.get('x-docusign-tracetoken') ?? undefined,
+        hint: "The REST base URI may be wrong (an old host, http instead of https, or a proxy in between): check --env and the account's base URI with `esign whoami`.",
+        details: to ? { location: redirectTarget(to) } : undefined,
+      });
+    }
     if (res.status === 401) {
       return new AuthError(`DocuSign refused the access token for ${method} ${path} even after renewing it`, {
         hint: 'Check that the account id belongs to the user and that its base URI is right (esign whoami).',
@@ -121,4 +132,9 @@ export class RestClient {
     }
     return explainApiError(res, method, path);
   }
+}
+
+/** A redirect target without its query (which may carry tokens or codes). */
+function redirectTarget(location: string): string {
+  return location.replace(/[?#].*$/, '');
 }

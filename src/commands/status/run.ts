@@ -1,5 +1,6 @@
 import type { Context } from '../../context.js';
 import { ApiError, NetworkError } from '../../errors.js';
+import type { HttpResponse } from '../../http/transport.js';
 import { checkEnvelopeId, envelopeTimes, summariseRecipients } from './envelope.js';
 
 /** True for DocuSign's per-envelope polling and invocation limit codes (compared case-insensitively). */
@@ -25,13 +26,14 @@ export function envelopeLimitError(e: ApiError, envelopeId: string, action: stri
 /** `esign status <id>`: one GET (envelope with recipients), never a polling loop (BR-28). */
 export async function runStatus(ctx: Context, rawId: string | undefined): Promise<number> {
   const id = checkEnvelopeId(rawId, 'status');
-  let env: Record<string, unknown>;
+  let res: HttpResponse;
   try {
-    env = await ctx.rest.json({ method: 'GET', path: `/envelopes/${encodeURIComponent(id)}`, query: { include: 'recipients' } });
+    res = await ctx.rest.send({ method: 'GET', path: `/envelopes/${encodeURIComponent(id)}`, query: { include: 'recipients' } });
   } catch (e) {
     if (e instanceof ApiError && isEnvelopeLimit(e.errorCode)) throw envelopeLimitError(e, id, 'status read');
     throw e;
   }
+  const env = checkedEnvelope(res, id);
   const recipients = summariseRecipients(env.recipients);
   const times = envelopeTimes(env);
   const status = String(env.status ?? '');
@@ -65,6 +67,39 @@ export async function runStatus(ctx: Context, rawId: string | undefined): Promis
     },
   });
   return 0;
+}
+
+/**
+ * The envelope in a GET answer. A 2xx that is empty, not JSON, lacks envelopeId or status, or is
+ * about another envelope is no answer at all (a proxy, a wrong host): say so instead of printing
+ * a blank status as if it were one.
+ */
+export function checkedEnvelope(res: HttpResponse, id: string): Record<string, unknown> {
+  let env: unknown;
+  try {
+    env = res.body.length ? res.json() : undefined;
+  } catch {
+    env = undefined;
+  }
+  const e = env && typeof env === 'object' && !Array.isArray(env) ? (env as Record<string, unknown>) : undefined;
+  const got = typeof e?.envelopeId === 'string' ? e.envelopeId : '';
+  const problem = !e
+    ? res.body.length ? 'a body that is not a JSON object' : 'an empty body'
+    : !got
+      ? 'no envelopeId'
+      : got.toLowerCase() !== id.toLowerCase()
+        ? `another envelope (${got})`
+        : typeof e.status !== 'string' || e.status === ''
+          ? 'no status'
+          : undefined;
+  if (problem) {
+    throw new ApiError(`DocuSign answered GET /envelopes/${id} with HTTP ${res.status} but ${problem}: esign cannot tell the envelope's status`, {
+      status: res.status,
+      traceToken: res.headers.get('x-docusign-tracetoken') ?? undefined,
+      hint: "Run it again; if it persists, something between esign and DocuSign (a proxy) or a wrong base URI is answering: check --env and `esign whoami`.",
+    });
+  }
+  return e!;
 }
 
 /** Colours an envelope or recipient status for humans. */
