@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../../context.js';
 import { ApiError, InterruptedError, UsageError } from '../../errors.js';
-import { createEnvelope } from '../../docusign/envelopes.js';
+import { createEnvelope, isOutcomeUnknown } from '../../docusign/envelopes.js';
 import {
   batchSettled,
   chunkCopies,
@@ -187,7 +187,9 @@ export async function runBulk(ctx: Context, f: SendFlags, _template: LoadedTempl
   const plan = planBulk(rows, f.data!);
   for (const w of plan.warnings) p.warn(w);
   const chunks = chunkCopies(plan.copies);
-  const runId = randomUUID().slice(0, 8);
+  // Part of every batch name: a send request whose answer is lost is found again by its name, so
+  // the name must not match a batch of an earlier run.
+  const runId = randomUUID().replace(/-/g, '').slice(0, 16);
   const label = basename(f.data!);
 
   // 1. The draft: documents are uploaded once, here.
@@ -208,13 +210,19 @@ export async function runBulk(ctx: Context, f: SendFlags, _template: LoadedTempl
         const queueFull = e instanceof ApiError && e.errorCode === 'BULK_SEND_ACCOUNT_HAS_TOO_MANY_QUEUED_ENVELOPES';
         const pending = batches.filter((b) => !batchSettled(b.status));
         if (!queueFull || pending.length === 0 || attempt >= 20) {
-          if (batches.length) p.warn(`${batches.length} batch(es) were already queued (${batches.map((b) => b.batchId).join(', ')}); rows ${offset + 1}–${rows.length} were not`);
+          const these = `rows ${offset + 1}–${offset + copies.length}`;
+          const later = offset + copies.length < rows.length ? `; rows ${offset + copies.length + 1}–${rows.length} were not queued` : '';
+          const unknown = isOutcomeUnknown(e);
+          if (batches.length) p.warn(`${batches.length} batch(es) were already queued (${batches.map((b) => b.batchId).join(', ')}); DocuSign sends them without esign`);
+          if (unknown) p.warn(`${these} (batch '${name}') may or may not have been queued${later}`);
+          else if (batches.length) p.warn(`rows ${offset + 1}–${rows.length} were not queued`);
           throw e;
         }
         p.info(`DocuSign's bulk queue for the account is full; waiting for the earlier batches to progress`);
         await pollUntil(ctx, pending, () => pending.some((b) => batchSettled(b.status)) || pending.every((b) => b.status.queued < b.status.batchSize));
       }
     }
+    if (sent.recovered) p.info(`the answer to the send request was lost, but DocuSign has the batch (found by its name '${name}'): not sent twice`);
     const run: BatchRun = {
       listId,
       batchId: sent.batchId,
@@ -298,7 +306,12 @@ async function pollUntil(ctx: Context, batches: BatchRun[], done: () => boolean,
         throw new InterruptedError();
       }
       wait = Math.min(BULK_POLL.maxMs, Math.round(wait * BULK_POLL.factor));
-      for (const b of batches) if (!batchSettled(b.status)) b.status = await getBatch(ctx.rest, b.batchId);
+      try {
+        for (const b of batches) if (!batchSettled(b.status)) b.status = await getBatch(ctx.rest, b.batchId);
+      } catch (e) {
+        p.warn(`stopped following; DocuSign still sends the queued batches: ${batches.map((b) => b.batchId).join(', ')}`);
+        throw e;
+      }
       const processed = batches.reduce((n, b) => n + b.status.sent + b.status.failed, 0);
       if (progress && processed !== shown) {
         progress.tick(processed - Math.max(0, shown));
