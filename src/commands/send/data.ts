@@ -30,6 +30,7 @@ import {
   type LoadedTemplate,
   type RoleAssignment,
 } from '../../templates/index.js';
+import { isOutcomeUnknown } from '../../docusign/envelopes.js';
 import { collectVars, resultJson, sendBuilt, type SendFlags, type SendResult } from './run.js';
 
 /** Above this many rows `--data` goes through DocuSign's Bulk Send API by itself (see docs/bulk.md). */
@@ -53,6 +54,15 @@ export interface PreparedRow {
   line: number;
   built: BuiltEnvelope;
   transactionId: string;
+}
+
+/** A row whose create may or may not have been carried out. */
+interface UnknownRow {
+  row: number;
+  line: number;
+  transactionId: string;
+  code: string;
+  message: string;
 }
 
 /** A row that failed while sending. */
@@ -337,6 +347,8 @@ async function sendRows(ctx: Context, f: SendFlags, all: PreparedRow[], concurre
 
   const progress = await startProgress(ctx, rows.length, 'sending');
   const failures: RowFailure[] = [];
+  /** Rows whose create may or may not have happened (in flight at Ctrl-C, or answer and lookup both lost). */
+  const unknown: UnknownRow[] = [];
   let sentCount = 0;
   let next = 0;
   let fatal: unknown;
@@ -345,16 +357,30 @@ async function sendRows(ctx: Context, f: SendFlags, all: PreparedRow[], concurre
   const worker = async () => {
     while (fatal === undefined && next < rows.length) {
       const pr = rows[next++]!;
+      let inFlight = false;
       try {
         await window.take(costPerRow);
+        inFlight = true;
         const r = await sendBuilt(ctx, pr.built, { signUrl: f.signUrl, returnUrl: f.returnUrl, transactionId: pr.transactionId });
         sentCount++;
         emitSent(ctx, progress, pr, r);
       } catch (e) {
+        // Ctrl-C aborts every create in flight, but DocuSign may have carried them out: such a
+        // row is neither sent nor "not attempted". The same for a create whose answer and lookup
+        // were both lost.
+        const maybe = isOutcomeUnknown(e) || (inFlight && e instanceof InterruptedError);
+        if (maybe) {
+          const u = { row: pr.row, line: pr.line, transactionId: pr.transactionId, code: e instanceof EsignError ? e.code : 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+          unknown.push(u);
+          const message = e instanceof InterruptedError ? 'interrupted while the envelope was being created: it may or may not exist' : u.message;
+          if (p.opts.json) progress.log('out', JSON.stringify({ row: u.row, error: { code: u.code, message, transactionId: u.transactionId, outcome: 'unknown' } }) + '\n');
+          else progress.log('err', `${p.c.yellow('?')} row ${u.row} (line ${u.line}): ${message} (transactionId ${u.transactionId})\n`);
+        }
         if (isFatal(e)) {
-          fatal ??= e; // this row counts as not sent; the others stop starting
+          fatal ??= e; // the others stop starting; a refused row counts as not sent
           break;
         }
+        if (maybe) continue;
         const fl = failureOf(pr, e);
         failures.push(fl);
         if (p.opts.json) progress.log('out', JSON.stringify({ row: fl.row, error: { code: fl.code, message: fl.message } }) + '\n');
@@ -371,25 +397,46 @@ async function sendRows(ctx: Context, f: SendFlags, all: PreparedRow[], concurre
   }
 
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  const notSent = rows.length - sentCount - failures.length;
+  const notSent = rows.length - sentCount - failures.length - unknown.length;
   const parts = [`${sentCount} sent`];
   if (failures.length) parts.push(`${failures.length} failed`);
+  if (unknown.length) parts.push(`${unknown.length} outcome unknown`);
   if (skipped) parts.push(`${skipped} skipped (already sent)`);
   if (notSent > 0) parts.push(`${notSent} not attempted`);
-  if (!p.opts.quiet || failures.length || fatal) p.err(`${all.length} row${all.length === 1 ? '' : 's'}: ${parts.join(', ')} in ${secs} s\n`);
+  if (!p.opts.quiet || failures.length || unknown.length || fatal) p.err(`${all.length} row${all.length === 1 ? '' : 's'}: ${parts.join(', ')} in ${secs} s\n`);
 
+  unknown.sort((a, b) => a.row - b.row);
+  const unknownList = unknown.map((u) => `  - row ${u.row} (line ${u.line}): transactionId ${u.transactionId}`);
+  const unknownDetails = unknown.map((u) => ({ row: u.row, line: u.line, transactionId: u.transactionId }));
+  const resumeHint =
+    'run the same command with --resume: it asks DocuSign which rows it already has (by their transactionIds) and sends only the others' +
+    (unknown.length ? `; to check one row by hand: esign list --transaction-id ${unknown[0]!.transactionId}` : '');
   if (fatal !== undefined) {
-    if (notSent > 0 || failures.length) p.warn(`${notSent + failures.length} row(s) were not sent; once the problem is fixed, run the same command with --resume to send only those`);
+    // Ctrl-C with creates in flight: the rows above (one line each) name their transactionIds.
+    if (fatal instanceof InterruptedError && unknown.length) {
+      throw new InterruptedError(
+        `interrupted: ${sentCount} sent, ${unknown.length} may or may not have been created (in flight: rows ${unknown.map((u) => u.row).join(', ')}), ${notSent} not attempted`,
+        {
+          hint: resumeHint.charAt(0).toUpperCase() + resumeHint.slice(1),
+          details: { sent: sentCount, outcomeUnknown: unknownDetails, notAttempted: notSent, failed: failures.length, skipped },
+        },
+      );
+    }
+    const pending = notSent + failures.length + unknown.length;
+    if (pending > 0) p.warn(`${pending} row(s) were not sent${unknown.length ? ` or may not have been (${unknown.length} with an unknown outcome)` : ''}; once the problem is fixed, ${resumeHint}`);
     throw fatal;
   }
-  if (failures.length) {
+  if (failures.length || unknown.length) {
     failures.sort((a, b) => a.row - b.row);
     const list = failures.map((x) => `  - row ${x.row} (line ${x.line}): ${x.code}: ${x.message}`);
-    throw new ApiError(`${failures.length} of ${rows.length} row${rows.length === 1 ? '' : 's'} failed:\n${list.join('\n')}`, {
-      status: failures.find((x) => x.status)?.status ?? 0,
-      hint: 'fix them and run the same command with --resume: rows already sent are skipped',
-      details: { failed: failures.map((x) => ({ row: x.row, line: x.line, code: x.code, message: x.message })), sent: sentCount, skipped },
-    });
+    const msgs: string[] = [];
+    if (failures.length) msgs.push(`${failures.length} of ${rows.length} row${rows.length === 1 ? '' : 's'} failed:\n${list.join('\n')}`);
+    if (unknown.length) msgs.push(`${unknown.length} of ${rows.length} row${rows.length === 1 ? '' : 's'} may or may not have been created:\n${unknownList.join('\n')}`);
+    const details = { failed: failures.map((x) => ({ row: x.row, line: x.line, code: x.code, message: x.message })), outcomeUnknown: unknownDetails, sent: sentCount, skipped };
+    const hint = failures.length ? `fix them and ${resumeHint}` : `${resumeHint.charAt(0).toUpperCase()}${resumeHint.slice(1)}`;
+    // Only rows whose outcome is unknown: the network's fault, not a refusal (exit 6).
+    if (!failures.length) throw new NetworkError(msgs.join('\n'), { hint, details: { ...details, outcome: 'unknown' } });
+    throw new ApiError(msgs.join('\n'), { status: failures.find((x) => x.status)?.status ?? 0, hint, details });
   }
   return 0;
 }
