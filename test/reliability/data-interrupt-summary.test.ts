@@ -114,4 +114,23 @@ describe('Ctrl-C while rows are being created', () => {
     const unknownTx = new Set(unknown.map((u) => u.error.transactionId));
     for (const e of made) expect(sentIds.has(e.envelopeId) || unknownTx.has(e.transactionId!)).toBe(true);
   }, 30_000);
+
+  it('without Ctrl-C: a row whose answer and lookup are both lost is "outcome unknown" (exit 6), not "failed"', async () => {
+    const tag = 'lostrow';
+    const file = path.join(tmp, 'rows3.csv');
+    fs.writeFileSync(file, ['counterparty.name,counterparty.email,company', ...Array.from({ length: 3 }, (_, i) => `Person ${i},${tag}-p${i}@example.test,Acme`)].join('\n') + '\n');
+    await h.run(['whoami', '--quiet']);
+    h.emu.injectFault({ host: 'rest', method: 'POST', path: '/envelopes', kind: 'reset', when: 'after' });
+    h.emu.injectFault({ host: 'rest', method: 'GET', path: '/envelopes', kind: 'reset', times: 5 });
+    const r = await h.run(['send', NDA, '--data', file, ...LEGAL, '--concurrency', '1'], { env: { ESIGN_MAX_RETRIES: '0' } });
+    h.emu.clearFaults();
+    expect(r.code).toBe(6);
+    expect(r.err).toMatch(/3 rows: 2 sent, 1 outcome unknown/);
+    expect(r.err).toMatch(/1 of 3 rows may or may not have been created:\n {2}- row 1 \(line 2\): transactionId esign-[0-9a-f]{40}/);
+    expect(r.err).not.toMatch(/\d+ failed|rows? failed/);
+    expect(mine(tag)).toHaveLength(3); // row 1 was created: the summary did not call it failed
+    const again = await h.run(['send', NDA, '--data', file, ...LEGAL, '--resume']);
+    expect(again.code, again.err).toBe(0);
+    expect(mine(tag)).toHaveLength(3);
+  });
 });
