@@ -539,6 +539,7 @@ function resolve(o: EmulatorOptions): ResolvedOptions {
     malformedPathStatus: o.malformedPathStatus ?? 400,
     asyncProcessingMs: o.asyncProcessingMs ?? 100,
     asyncFailuresInBackground: o.asyncFailuresInBackground ?? false,
+    uncertainErrorCodes: o.uncertainErrorCodes ?? {},
     bulkQueueLimit: o.bulkQueueLimit ?? 2000,
     bulkCopyDelayMs: o.bulkCopyDelayMs ?? 20,
   };

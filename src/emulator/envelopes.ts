@@ -13,7 +13,7 @@ import {
   pdfPageCount,
 } from '../documents/text.js';
 import type { Account, EmulatorImpl } from './core.js';
-import type { EmulatorDocument, EmulatorEnvelope, EmulatorRecipient, RecipientGroups } from './types.js';
+import type { EmulatorDocument, EmulatorEnvelope, EmulatorRecipient, RecipientGroups, UncertainErrorCase } from './types.js';
 import { bool, clone, dsTime, guid, RestError, str, stringifyScalars, validEmail } from './util.js';
 
 /** Recipient arrays and their recipientType values. */
@@ -279,6 +279,7 @@ export function buildEnvelope(
   if (status !== 'created' && status !== 'sent') {
     throw bad('INVALID_REQUEST_PARAMETER', `${INVALID_PARAM} The value '${str(def.status)}' is not valid for 'status' on create.`);
   }
+  checkDocumentLists(emu, def);
   let draft: Draft;
   if (asArray(def.compositeTemplates).length) draft = fromComposites(acct, def, parts);
   else if (str(def.templateId)) draft = fromServerTemplate(acct, def);
@@ -308,7 +309,10 @@ export function buildEnvelope(
       'The Envelope is not Complete. A Complete Envelope Requires Documents, Recipients, Tabs, and a Subject Line.',
     );
   }
-  if (all.length > 100) throw bad('INVALID_REQUEST_PARAMETER', `${INVALID_PARAM} An envelope may have at most 100 recipients.`);
+  if (all.length > 100) {
+    throw bad(uncertainCode(emu, 'tooManyRecipients'), `${INVALID_PARAM} An envelope may have at most 100 recipients; this one has ${all.length}.`);
+  }
+  checkCustomFields(emu, draft.customFields);
   checkTabs(emu, all, documents);
   const now = emu.now();
   const extra = stringifyScalars({ ...def }) as Json;
@@ -349,6 +353,46 @@ export function queueEnvelope(emu: EmulatorImpl, env: EmulatorEnvelope, send: bo
     touch(emu, env);
     if (send) sendEnvelope(emu, env);
   });
+}
+
+/** (U) The errorCode for a limit whose code is not sourced (INVALID_REQUEST_PARAMETER unless overridden). */
+function uncertainCode(emu: EmulatorImpl, rule: UncertainErrorCase): string {
+  return emu.cfg.uncertainErrorCodes[rule] ?? 'INVALID_REQUEST_PARAMETER';
+}
+
+/**
+ * Each `documents` list of the request (root, or an inline template's) needs distinct documentIds.
+ * Across composite templates the same id is fine: each composite has its own documents (DocuSign's
+ * example eg013 adds a document "1" beside a server template's document "1").
+ */
+function checkDocumentLists(emu: EmulatorImpl, def: Json): void {
+  const lists: Json[][] = [asArray(def.documents)];
+  for (const ct of asArray(def.compositeTemplates)) for (const it of asArray(ct.inlineTemplates)) lists.push(asArray(it.documents));
+  for (const list of lists) {
+    const seen = new Set<string>();
+    list.forEach((d, i) => {
+      const id = str(d.documentId) || String(i + 1);
+      if (seen.has(id)) {
+        throw bad(uncertainCode(emu, 'duplicateDocumentId'), `${INVALID_PARAM} The documentId ${id} is used by more than one document; each document needs its own documentId.`);
+      }
+      seen.add(id);
+    });
+  }
+}
+
+/** Envelope custom fields: name and value ≤ 100 characters (reference §6/§13), list items too (spec). */
+function checkCustomFields(emu: EmulatorImpl, customFields: Json | undefined): void {
+  if (!customFields) return;
+  const tooLong = (what: string, name: string) =>
+    bad(uncertainCode(emu, 'customFieldTooLong'), `${INVALID_PARAM} The envelope custom field ${what} exceeds the maximum length of 100 characters. Custom field: ${name.slice(0, 100)}`);
+  for (const key of ['textCustomFields', 'listCustomFields']) {
+    for (const f of asArray(customFields[key])) {
+      const name = str(f.name);
+      if (name.length > 100) throw tooLong('name', name);
+      if (str(f.value).length > 100) throw tooLong('value', name);
+      if (Array.isArray(f.listItems) && f.listItems.some((x) => str(x).length > 100)) throw tooLong('list item', name);
+    }
+  }
 }
 
 function recipientLabel(r: Json): string {
@@ -408,7 +452,29 @@ function normalizeRecipients(list: Rec[], sending: boolean): RecipientGroups {
   return groups;
 }
 
-/** Tab checks: page numbers within the document, anchors present in the text layer. */
+/** One tab's own limits: tabLabel ≤ 500 characters, scaleValue 0.5–2.0, documentId of this envelope. */
+function checkTab(emu: EmulatorImpl, t: Json, type: string, r: EmulatorRecipient, documents: EmulatorDocument[]): void {
+  const where = `Recipient Id: ${r.recipientId}, ${type}.`;
+  if (str(t.tabLabel).length > 500) {
+    throw bad(uncertainCode(emu, 'tabLabelTooLong'), `${INVALID_PARAM} Invalid value for tabLabel, must be 500 characters or fewer. ${where}`);
+  }
+  const scale = str(t.scaleValue).trim();
+  if (scale) {
+    const n = Number(scale);
+    if (!Number.isFinite(n) || n < 0.5 || n > 2) {
+      throw bad(uncertainCode(emu, 'scaleValueOutOfRange'), `${INVALID_PARAM} Invalid value for scaleValue, must be between 0.5 and 2.0. ${where}`);
+    }
+  }
+  const documentId = str(t.documentId);
+  if (documentId && !documents.some((d) => d.documentId === documentId)) {
+    throw bad(
+      'TAB_REFERS_TO_MISSING_DOCUMENT',
+      `The DocumentId specified in the tab element does not refer to a document in this envelope. Tab refers to DocumentId ${documentId} which is not present.`,
+    );
+  }
+}
+
+/** Tab checks: each tab's limits, page numbers within the document, anchors present in the text layer. */
 function checkTabs(emu: EmulatorImpl, recipients: EmulatorRecipient[], documents: EmulatorDocument[]): void {
   const texts = new Map<string, { text: string; reliable: boolean }>();
   const textOf = (d: EmulatorDocument) => {
@@ -422,6 +488,8 @@ function checkTabs(emu: EmulatorImpl, recipients: EmulatorRecipient[], documents
     for (const [type, list] of Object.entries(tabs)) {
       if (!Array.isArray(list)) continue;
       for (const t of list) {
+        if (!t || typeof t !== 'object') continue;
+        checkTab(emu, t as Json, type, r, documents);
         const anchor = str(t.anchorString);
         if (anchor) {
           if (!emu.cfg.checkAnchors || bool(t.anchorIgnoreIfNotPresent)) continue;

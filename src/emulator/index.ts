@@ -15,6 +15,7 @@ export type {
   EmulatorRecipient,
   FaultSpec,
   RequestLogEntry,
+  UncertainErrorCase,
 } from './types.js';
 export { seedDemo, type DemoSeed } from './seed.js';
 

@@ -47,11 +47,19 @@ export interface EmulatorOptions {
   asyncProcessingMs?: number;
   /** (U) default false: an `asynchronous` create DocuSign would refuse is refused at once; true answers Processing and creates nothing. */
   asyncFailuresInBackground?: boolean;
+  /**
+   * (U) errorCodes of limits whose code is not sourced; each defaults to INVALID_REQUEST_PARAMETER
+   * (tabLabel > 500, custom field > 100, scaleValue outside 0.5–2.0, duplicate documentId, > 100 recipients).
+   */
+  uncertainErrorCodes?: Partial<Record<UncertainErrorCase, string>>;
   /** Bulk send: envelopes that may be queued per account at once; default 2000. */
   bulkQueueLimit?: number;
   /** Bulk send: delay before each copy is processed; default 20 ms. */
   bulkCopyDelayMs?: number;
 }
+
+/** Limits whose errorCode is not sourced (see EmulatorOptions.uncertainErrorCodes). */
+export type UncertainErrorCase = 'tabLabelTooLong' | 'customFieldTooLong' | 'scaleValueOutOfRange' | 'duplicateDocumentId' | 'tooManyRecipients';
 
 /** One request as the emulator saw it. */
 export interface RequestLogEntry {
