@@ -99,7 +99,8 @@ export async function findBatch(rest: RestClient, batchName: string, listId: str
 
 /** A send request whose outcome esign could not establish (exit 6): what happened and how to check. */
 function sendOutcomeUnknown(batchName: string, listId: string, what: string, cause?: unknown): NetworkError {
-  const causeHint = cause instanceof EsignError && cause.hint ? ` ${cause.hint}` : '';
+  // A network hint helps (proxy, timeout); an error answer's hint ("try again") would not.
+  const causeHint = cause instanceof NetworkError && cause.hint ? ` ${cause.hint}` : '';
   return new NetworkError(`${what}; the batch '${batchName}' may or may not have been queued (DocuSign may be sending its envelopes now)`, {
     code: cause instanceof NetworkError ? (cause.code as 'NETWORK' | 'RATE_LIMITED' | 'TIMEOUT') : 'NETWORK',
     hint: `Do not run the same command again before checking: it would send every row again. Look for the batch named '${batchName}' with GET /bulk_send_batch?status=all or in the web app (Reports → Bulk Send).${causeHint}`,

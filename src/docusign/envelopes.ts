@@ -88,7 +88,8 @@ export function isOutcomeUnknown(e: unknown): boolean {
 
 /** A create whose outcome esign could not establish (exit 6): what happened, the id, how to check. */
 function createOutcomeUnknown(transactionId: string, what: string, cause?: unknown): NetworkError {
-  const causeHint = cause instanceof EsignError && cause.hint ? `. ${cause.hint}` : '';
+  // A network hint helps (proxy, timeout); an error answer's hint ("try again") would not.
+  const causeHint = cause instanceof NetworkError && cause.hint ? `. ${cause.hint}` : '';
   return new NetworkError(`${what}; the envelope may or may not have been created (transactionId ${transactionId})`, {
     code: cause instanceof NetworkError ? (cause.code as 'NETWORK' | 'RATE_LIMITED' | 'TIMEOUT') : 'NETWORK',
     hint: `Before sending again, look it up: esign list --transaction-id ${transactionId} (DocuSign keeps transactionIds for 7 days)${causeHint}`,
