@@ -1,6 +1,7 @@
 import { setTimeout as sleepTimer } from 'node:timers/promises';
 import { InterruptedError, NetworkError } from '../errors.js';
 import { redact } from '../output/redact.js';
+import { ProxySettings, type ProxyRoute } from './proxy.js';
 
 /** Where trace lines go (the Printer in production, an array in tests). */
 export interface TraceSink {
@@ -98,30 +99,43 @@ export class Transport {
   /** Number of HTTP requests actually sent (retries included). */
   calls = 0;
   readonly rate: RateState = {};
-  private fetchFn?: typeof fetch;
-  private dispatcher?: unknown;
+  private proxySettings?: ProxySettings;
+  /** One undici ProxyAgent per proxy (keeps its connections alive across calls). */
+  private readonly proxyAgents = new Map<string, unknown>();
+  private undici?: Pick<typeof import('undici'), 'fetch' | 'ProxyAgent'>;
 
   constructor(readonly opts: TransportOptions) {}
 
-  private async getFetch(): Promise<typeof fetch> {
-    if (this.fetchFn) return this.fetchFn;
-    if (this.opts.fetchImpl) return (this.fetchFn = this.opts.fetchImpl);
-    const e = this.opts.env;
-    const proxied = e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy;
-    if (proxied) {
-      // Node's built-in fetch ignores proxy variables; undici's EnvHttpProxyAgent reads
-      // HTTP(S)_PROXY and NO_PROXY exactly as curl does. Loaded only when a proxy is set.
-      const undici = await import('undici');
-      this.dispatcher = new undici.EnvHttpProxyAgent({
-        httpProxy: e.HTTP_PROXY || e.http_proxy,
-        httpsProxy: e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy,
-        noProxy: e.NO_PROXY || e.no_proxy,
-      });
-      this.fetchFn = undici.fetch as unknown as typeof fetch;
-    } else {
-      this.fetchFn = globalThis.fetch;
+  /**
+   * The proxy a URL goes through, or undefined for direct (src/http/proxy.ts: HTTP(S)_PROXY and
+   * NO_PROXY as curl reads them).
+   */
+  private proxyFor(url: string): ProxyRoute | undefined {
+    if (this.opts.fetchImpl) return undefined;
+    this.proxySettings ??= new ProxySettings(this.opts.env);
+    return this.proxySettings.routeFor(url);
+  }
+
+  /**
+   * How to send to a URL. Direct: Node's built-in fetch. Through a proxy: undici's fetch with a
+   * ProxyAgent for that proxy (a stable API: unlike EnvHttpProxyAgent it prints no "experimental"
+   * warning on stderr). undici is loaded only when a request actually uses a proxy.
+   */
+  private async route(url: string): Promise<{ f: typeof fetch; dispatcher?: unknown; proxy?: ProxyRoute }> {
+    if (this.opts.fetchImpl) return { f: this.opts.fetchImpl };
+    const proxy = this.proxyFor(url);
+    if (!proxy) return { f: globalThis.fetch };
+    if (!this.undici) {
+      const m = await import('undici');
+      this.undici = { fetch: m.fetch, ProxyAgent: m.ProxyAgent };
     }
-    return this.fetchFn;
+    const undici = this.undici;
+    let agent = this.proxyAgents.get(proxy.origin + (proxy.token ?? ''));
+    if (!agent) {
+      agent = new undici.ProxyAgent({ uri: proxy.origin, ...(proxy.token ? { token: proxy.token } : {}) });
+      this.proxyAgents.set(proxy.origin + (proxy.token ?? ''), agent);
+    }
+    return { f: undici.fetch as unknown as typeof fetch, dispatcher: agent, proxy };
   }
 
   /** Sends a request with retries; returns the final response whatever its status. */
@@ -191,7 +205,7 @@ export class Transport {
   }
 
   private async once(method: string, req: HttpRequest): Promise<HttpResponse> {
-    const f = await this.getFetch();
+    const { f, dispatcher, proxy } = await this.route(req.url);
     const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
     const signals = [AbortSignal.timeout(timeoutMs)];
     if (this.opts.signal) signals.push(this.opts.signal);
@@ -199,7 +213,7 @@ export class Transport {
     const body = typeof req.body === 'function' ? req.body() : req.body;
     const started = performance.now();
     this.calls++;
-    this.opts.sink.trace(`→ ${method} ${redact(req.url)}`);
+    this.opts.sink.trace(`→ ${method} ${redact(req.url)}${proxy ? ` (via proxy ${proxy.shown})` : ''}`);
     let r: Response;
     try {
       r = await f(req.url, {
@@ -211,7 +225,7 @@ export class Transport {
         ...(body && typeof body === 'object' && !(body instanceof Buffer) && !(typeof body === 'string')
           ? { duplex: 'half' }
           : {}),
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
       } as RequestInit);
     } catch (e) {
       throw this.networkError(e, method, req.url, timeoutMs, started);
