@@ -1,9 +1,12 @@
 /**
  * Which proxy (if any) a request goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, read the way
- * curl reads them.
+ * curl reads them, plus one rule of esign's own: loopback targets (127.0.0.0/8, localhost, ::1)
+ * always go direct — a proxy elsewhere cannot reach this machine's loopback, and the emulator and
+ * `esign demo` live there.
  */
 import net from 'node:net';
 import { registerSecret } from '../output/redact.js';
+import { isLoopbackHost } from '../settings/environment.js';
 
 /** The proxy chosen for one request. */
 export interface ProxyRoute {
@@ -46,7 +49,8 @@ export class ProxySettings {
   }
 
   /**
-   * The proxy for a URL, or undefined to go direct (no proxy set, or NO_PROXY names the host). Throws a configuration error (exit 4) when the variable that applies is malformed.
+   * The proxy for a URL, or undefined to go direct (no proxy set, a loopback target, or NO_PROXY
+   * names the host). Throws a configuration error (exit 4) when the variable that applies is malformed.
    */
   routeFor(target: string | URL): ProxyRoute | undefined {
     let u: URL;
@@ -59,6 +63,7 @@ export class ProxySettings {
     const variable = vars.find((v) => Boolean(this.env[v]?.trim()));
     if (!variable) return undefined;
     const host = bareHost(u.hostname);
+    if (isLoopbackHost(host)) return undefined;
     const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
     if (this.noProxy.some((r) => matches(r, host, port))) return undefined;
     let route = this.parsed.get(variable);

@@ -108,7 +108,7 @@ export class Transport {
 
   /**
    * The proxy a URL goes through, or undefined for direct (src/http/proxy.ts: HTTP(S)_PROXY and
-   * NO_PROXY as curl reads them).
+   * NO_PROXY as curl reads them; loopback always direct).
    */
   private proxyFor(url: string): ProxyRoute | undefined {
     if (this.opts.fetchImpl) return undefined;
