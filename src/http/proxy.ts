@@ -5,6 +5,7 @@
  * `esign demo` live there.
  */
 import net from 'node:net';
+import { AuthError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
 import { isLoopbackHost } from '../settings/environment.js';
 
@@ -80,11 +81,37 @@ function bareHost(hostname: string): string {
   return hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 }
 
-/** Parses a proxy variable (scheme://[user:password@]host:port). */
+/**
+ * Parses a proxy variable. A value without a scheme is taken as http:// (as curl does); only http
+ * and https proxies are supported. Errors name the variable and never show a password.
+ */
 export function parseProxyUrl(raw: string, variable: string): ProxyRoute {
-  const u = new URL(raw.trim());
-  const user = decodeURIComponent(u.username);
-  const pass = decodeURIComponent(u.password);
+  const value = raw.trim();
+  const bad = (why: string) =>
+    new AuthError(`${variable} is not a usable proxy URL: "${maskCredentials(value)}" (${why})`, {
+      code: 'CONFIG',
+      hint: `Set ${variable} to http://HOST:PORT, or http://USER:PASSWORD@HOST:PORT when the proxy needs a login (a value without a scheme is taken as http://); or unset it.`,
+      details: { variable },
+    });
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    throw bad('it does not parse as scheme://host:port');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw bad(`${u.protocol}// proxies are not supported; use an http:// or https:// proxy`);
+  }
+  if (!u.hostname) throw bad('it has no host');
+  let user: string;
+  let pass: string;
+  try {
+    user = decodeURIComponent(u.username);
+    pass = decodeURIComponent(u.password);
+  } catch {
+    throw bad('the user name or password is not valid percent-encoding');
+  }
   registerSecret(pass);
   registerSecret(u.password);
   const hasCredentials = Boolean(user || pass);
@@ -96,6 +123,18 @@ export function parseProxyUrl(raw: string, variable: string): ProxyRoute {
   }
   const shownUser = u.username ? `${u.username}${u.password ? ':***' : ''}@` : '';
   return { origin: u.origin, variable, shown: `${u.protocol}//${shownUser}${u.host}`, token, hasCredentials };
+}
+
+/** `http://user:secret@host` → `http://user:***@host` (also for values that do not parse). */
+export function maskCredentials(value: string): string {
+  // Up to the last @: a password may itself hold / or @ that a URL parser would stop at.
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)?(.*)@([^@]*)$/is.exec(value);
+  if (!m) return value;
+  const userinfo = m[2]!;
+  const colon = userinfo.indexOf(':');
+  const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
+  const shownUser = /[/?#]/.test(user) ? '***' : user;
+  return `${m[1] ?? ''}${shownUser}${colon < 0 ? '' : ':***'}@${m[3]}`;
 }
 
 /**

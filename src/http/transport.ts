@@ -108,7 +108,8 @@ export class Transport {
 
   /**
    * The proxy a URL goes through, or undefined for direct (src/http/proxy.ts: HTTP(S)_PROXY and
-   * NO_PROXY as curl reads them; loopback always direct).
+   * NO_PROXY as curl reads them; loopback always direct). Throws a configuration error (exit 4)
+   * for a malformed proxy variable.
    */
   private proxyFor(url: string): ProxyRoute | undefined {
     if (this.opts.fetchImpl) return undefined;
@@ -143,6 +144,7 @@ export class Transport {
     const method = req.method.toUpperCase();
     const idempotent = req.idempotent ?? method !== 'POST';
     const maxRetries = req.noRetry ? 0 : this.opts.maxRetries;
+    this.proxyFor(req.url); // a malformed proxy variable is a configuration error, never retried
     let attempt = 0;
     for (;;) {
       await this.paceForBurst();

@@ -92,6 +92,9 @@ function transport(env: NodeJS.ProcessEnv): { t: Transport; traces: string[] } {
   return { t, traces };
 }
 
+/** Runs esign against DocuSign's demo environment: through a proxy, which the test proxies never let out. */
+const demoEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ESIGN_ENV: 'demo', ESIGN_MAX_RETRIES: '0', NO_PROXY: '', ...extra });
+
 let h: CliHarness;
 let proxy: TestProxy;
 let upstream: http.Server;
@@ -164,5 +167,41 @@ describe('which requests use the proxy', () => {
     expect(via('intranet  docusign.net', 'https://demo.docusign.net/')).toBe(false);
     // Loopback needs no NO_PROXY entry.
     for (const u of ['http://127.0.0.1:8080/', 'http://127.9.8.7/', 'http://localhost:1234/', 'http://[::1]:8080/']) expect(via('', u), u).toBe(false);
+  });
+});
+
+describe('proxy values', () => {
+  it('a proxy without a scheme (as curl accepts) is taken as http://', async () => {
+    const { t } = transport({ HTTP_PROXY: `127.0.0.1:${proxy.port}` });
+    const before = proxy.seen.length;
+    const res = await t.request({ method: 'GET', url: `http://esign-upstream.test:${upstreamPort}/x` });
+    expect(res.status).toBe(200);
+    expect(proxy.seen.length).toBe(before + 1);
+    // The same through the CLI: HTTPS_PROXY=host:port reaches the proxy (which refuses to leave this machine).
+    const r = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: `127.0.0.1:${proxy.port}` }) });
+    expect(r.code, r.err).toBe(6);
+    expect(proxy.seen.at(-1)).toBe('CONNECT account-d.docusign.com:443');
+    expect(r.err).not.toMatch(/internal error|Invalid URL/);
+  });
+
+  it('a malformed proxy is a configuration error (exit 4) naming the variable, never its password, with nothing sent', async () => {
+    for (const [value, why] of [
+      ['http://user:Secret-Pa55word@:3128', /does not parse/],
+      ['socks5://proxy.corp:1080', /socks5:\/\/ proxies are not supported/],
+      ['http://proxy.corp:99999', /does not parse/],
+      ['http://us%er:Secret-Pa55word@proxy.corp:3128', /percent-encoding/],
+    ] as const) {
+      const r = await h.run(['whoami', '--no-cache', '--json'], { env: demoEnv({ HTTPS_PROXY: value }) });
+      expect(r.code, `${value}: ${r.err}`).toBe(4);
+      const j = JSON.parse(r.err) as { error: { message: string; hint: string } };
+      expect(j.error.message).toMatch(/^HTTPS_PROXY is not a usable proxy URL/);
+      expect(j.error.message).toMatch(why);
+      expect(r.err).not.toContain('Secret-Pa55word');
+      if (value.includes('Secret')) expect(j.error.message).toContain(':***@');
+    }
+    // Not retried, and nothing is sent.
+    const { t } = transport({ HTTPS_PROXY: 'socks5://proxy.corp:1080' });
+    await expect(t.request({ method: 'GET', url: 'https://account-d.docusign.com/oauth/userinfo' })).rejects.toMatchObject({ exitCode: 4 });
+    expect(t.calls).toBe(0);
   });
 });
