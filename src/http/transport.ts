@@ -230,13 +230,13 @@ export class Transport {
         ...(dispatcher ? { dispatcher } : {}),
       } as RequestInit);
     } catch (e) {
-      throw this.networkError(e, method, req.url, timeoutMs, started);
+      throw this.networkError(e, method, req.url, timeoutMs, started, proxy);
     }
     let buf: Buffer;
     try {
       buf = Buffer.from(await r.arrayBuffer());
     } catch (e) {
-      throw this.networkError(e, method, req.url, timeoutMs, started);
+      throw this.networkError(e, method, req.url, timeoutMs, started, proxy);
     }
     const durationMs = Math.round(performance.now() - started);
     this.noteRate(r.headers);
@@ -375,17 +375,24 @@ export class Transport {
     );
   }
 
-  private networkError(e: unknown, method: string, url: string, timeoutMs: number, started: number): Error {
+  private networkError(e: unknown, method: string, url: string, timeoutMs: number, started: number, proxy?: ProxyRoute): Error {
     if (this.opts.signal?.aborted) return new InterruptedError();
     const err = e as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
     const host = safeHost(url);
     const ms = Math.round(performance.now() - started);
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       this.opts.sink.trace(`← timeout after ${ms} ms`);
-      return new NetworkError(`${method} ${host} timed out after ${Math.round(timeoutMs / 1000)} s`, {
+      return new NetworkError(`${method} ${host} timed out after ${Math.round(timeoutMs / 1000)} s${proxy ? ` (through the proxy ${proxy.shown})` : ''}`, {
         code: 'TIMEOUT',
         hint: 'Check the network, or raise the timeout with --request-timeout / ESIGN_TIMEOUT.',
       });
+    }
+    if (proxy) {
+      const p = this.proxyError(err, method, host, proxy);
+      if (p) {
+        this.opts.sink.trace(`← proxy error after ${ms} ms: ${p.message}`);
+        return p;
+      }
     }
     let cause = err.cause?.code || err.cause?.errors?.[0]?.code || err.cause?.message || err.message;
     let hint = 'Check the network and proxy settings (HTTPS_PROXY, NO_PROXY), and that --env points at the right host.';
@@ -397,9 +404,63 @@ export class Transport {
       cause = 'connection refused (nothing is listening there)';
     } else if (cause === 'ENOTFOUND' || cause === 'EAI_AGAIN') {
       cause = `the host name does not resolve (${cause})`;
+    } else if (proxy && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(String(cause))) {
+      hint = `A proxy that inspects TLS (${proxy.shown}) needs its CA certificate: set NODE_EXTRA_CA_CERTS=/path/to/proxy-ca.pem.`;
     }
     this.opts.sink.trace(`← network error after ${ms} ms: ${cause}`);
-    return new NetworkError(`cannot reach ${host}: ${cause}`, { hint });
+    return new NetworkError(`cannot reach ${host}${proxy ? ` through the proxy ${proxy.shown} (${proxy.variable})` : ''}: ${cause}`, { hint });
+  }
+
+  /**
+   * Failures that are the proxy's, not the target's: the proxy cannot be reached (through a proxy,
+   * esign connects to and resolves only the proxy), or it refuses the tunnel (407: it wants a login).
+   */
+  private proxyError(err: Error & { cause?: unknown }, method: string, host: string, proxy: ProxyRoute): NetworkError | undefined {
+    const chain: { code?: unknown; message?: unknown }[] = [];
+    for (let c: unknown = err; c && typeof c === 'object' && chain.length < 6; c = (c as { cause?: unknown }).cause) {
+      chain.push(c as { code?: unknown; message?: unknown });
+      for (const sub of (c as { errors?: unknown[] }).errors ?? []) if (sub && typeof sub === 'object') chain.push(sub as { code?: unknown });
+    }
+    const where = `the proxy ${proxy.shown} (${proxy.variable})`;
+    const details = { proxy: proxy.shown, proxyVariable: proxy.variable };
+    const refused = chain.map((c) => /Proxy response \((\d+)\)/.exec(String(c.message ?? ''))).find(Boolean);
+    if (refused) {
+      const status = Number(refused[1]);
+      if (status === 407) {
+        return new NetworkError(
+          proxy.hasCredentials
+            ? `${where} requires authentication (HTTP 407) and refused the user name and password in ${proxy.variable}`
+            : `${where} requires authentication (HTTP 407)`,
+          {
+            hint: proxy.hasCredentials
+              ? `Check the user name and password in ${proxy.variable} (special characters such as @ : / must be percent-encoded, e.g. @ as %40).`
+              : `Put the proxy login in the URL: ${proxy.variable}=http://USER:PASSWORD@HOST:PORT (percent-encode special characters, e.g. @ as %40).`,
+            details: { ...details, status },
+          },
+        );
+      }
+      return new NetworkError(`${where} would not connect to ${host} (it answered HTTP ${status})`, {
+        hint:
+          status === 403
+            ? `The proxy's policy refuses ${host}: ask its administrators to allow it, or add the host to NO_PROXY if it can be reached directly.`
+            : `The proxy could not reach ${host}; check the network beyond the proxy and try again, or add the host to NO_PROXY if it can be reached directly.`,
+        details: { ...details, status },
+      });
+    }
+    const CONNECT_CODES: Record<string, string> = {
+      ECONNREFUSED: 'connection refused (nothing is listening there)',
+      ENOTFOUND: 'its host name does not resolve (ENOTFOUND)',
+      EAI_AGAIN: 'its host name does not resolve (EAI_AGAIN)',
+      EHOSTUNREACH: 'host unreachable (EHOSTUNREACH)',
+      ENETUNREACH: 'network unreachable (ENETUNREACH)',
+      UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+    };
+    const code = chain.map((c) => String(c.code ?? '')).find((c) => c in CONNECT_CODES);
+    if (!code) return undefined;
+    return new NetworkError(`cannot reach ${where} for ${method} ${host}: ${CONNECT_CODES[code]}`, {
+      hint: `Check ${proxy.variable} (the proxy's host and port) and that the proxy is running; hosts that need no proxy go in NO_PROXY.`,
+      details,
+    });
   }
 
   private async sleep(ms: number): Promise<void> {

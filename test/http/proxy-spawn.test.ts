@@ -33,4 +33,5 @@ it('a proxied run prints no Node warning: --json stderr is exactly one JSON docu
   expect(r.err).not.toMatch(/Warning|UNDICI|experimental/);
   const j = JSON.parse(r.err) as { error: { code: string; message: string } };
   expect(j.error.code).toBe('NETWORK');
+  expect(j.error.message).toContain(`127.0.0.1:${port}`);
 });

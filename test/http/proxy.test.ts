@@ -6,6 +6,7 @@ import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import { Transport } from '../../src/http/transport.js';
 import { cliHarness, type CliHarness } from '../helpers/cli.js';
+import { closedPort } from '../cli/spawn.js';
 
 interface ProxyOptions {
   /** Required Proxy-Authorization value; anything else gets 407. */
@@ -181,6 +182,7 @@ describe('proxy values', () => {
     const r = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: `127.0.0.1:${proxy.port}` }) });
     expect(r.code, r.err).toBe(6);
     expect(proxy.seen.at(-1)).toBe('CONNECT account-d.docusign.com:443');
+    expect(r.err).toContain(`the proxy http://127.0.0.1:${proxy.port} (HTTPS_PROXY) would not connect to account-d.docusign.com (it answered HTTP 502)`);
     expect(r.err).not.toMatch(/internal error|Invalid URL/);
   });
 
@@ -203,5 +205,42 @@ describe('proxy values', () => {
     const { t } = transport({ HTTPS_PROXY: 'socks5://proxy.corp:1080' });
     await expect(t.request({ method: 'GET', url: 'https://account-d.docusign.com/oauth/userinfo' })).rejects.toMatchObject({ exitCode: 4 });
     expect(t.calls).toBe(0);
+  });
+});
+
+describe('proxy failures name the proxy', () => {
+  it('a proxy that cannot be reached is named (without its password), not the target host', async () => {
+    const port = await closedPort();
+    const r = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: `http://ops:Hunter2-Secret@127.0.0.1:${port}` }) });
+    expect(r.code, r.err).toBe(6);
+    expect(r.err).toContain(`cannot reach the proxy http://ops:***@127.0.0.1:${port} (HTTPS_PROXY) for POST account-d.docusign.com: connection refused`);
+    expect(r.err).toMatch(/hint: Check HTTPS_PROXY/);
+    expect(r.err).not.toContain('Hunter2-Secret');
+    expect(r.err).not.toMatch(/cannot reach account-d\.docusign\.com/);
+  });
+
+  it('a proxy answering 407 is "requires authentication", with a hint about user:password in the URL', async () => {
+    const locked = await startProxy({ auth: `Basic ${Buffer.from('ops:s3cret pass').toString('base64')}` });
+    try {
+      const none = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: locked.url }) });
+      expect(none.code, none.err).toBe(6);
+      expect(none.err).toContain(`the proxy ${locked.url} (HTTPS_PROXY) requires authentication (HTTP 407)`);
+      expect(none.err).toContain('HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT');
+      expect(none.err).not.toMatch(/cancelled|aborted/i);
+
+      const wrong = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: `http://ops:Wrong-Password1@127.0.0.1:${locked.port}` }) });
+      expect(wrong.code).toBe(6);
+      expect(wrong.err).toContain('requires authentication (HTTP 407) and refused the user name and password in HTTPS_PROXY');
+      expect(wrong.err).not.toContain('Wrong-Password1');
+
+      // Percent-encoded credentials are decoded and sent: the proxy lets the tunnel request through
+      // (and, being a test proxy, refuses to leave this machine).
+      const right = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: `http://ops:s3cret%20pass@127.0.0.1:${locked.port}` }) });
+      expect(right.code).toBe(6);
+      expect(right.err).toContain('would not connect to account-d.docusign.com (it answered HTTP 502)');
+      expect(locked.auths.at(-1)).toBe(`Basic ${Buffer.from('ops:s3cret pass').toString('base64')}`);
+    } finally {
+      await locked.close();
+    }
   });
 });
