@@ -2,7 +2,7 @@
  * The emulator's state and HTTP plumbing: one OAuth server and N REST servers on 127.0.0.1,
  * request log, latency, fault injection, and the Date header driven by the `now` clock.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { handleOAuth } from './oauth.js';
@@ -57,6 +57,8 @@ export interface AccessToken {
 }
 export interface Account {
   accountId: string;
+  /** The external account number ("Account ID" on the account page), accepted in REST paths. */
+  accountNumber: string;
   name: string;
   restIndex: number;
   envelopes: Map<string, EmulatorEnvelope>;
@@ -379,16 +381,19 @@ export class EmulatorImpl implements Emulator {
     userId?: string;
     name: string;
     email: string;
-    accounts: { accountId?: string; name?: string; isDefault?: boolean; restIndex?: number }[];
-  }): { userId: string; accounts: { accountId: string; baseUri: string }[] } {
+    accounts: { accountId?: string; accountNumber?: string; name?: string; isDefault?: boolean; restIndex?: number }[];
+  }): { userId: string; accounts: { accountId: string; accountNumber: string; baseUri: string }[] } {
     const userId = u.userId ?? guid();
     const accounts: UserAccount[] = u.accounts.map((a, idx) => {
-      const accountId = a.accountId ?? guid();
+      const accountId = this.findAccount(a.accountId ?? '')?.accountId ?? a.accountId ?? guid();
       const restIndex = a.restIndex ?? 0;
       if (restIndex < 0 || restIndex >= this.restUrls.length) throw new Error(`restIndex ${restIndex} has no REST host`);
       if (!this.accounts.has(accountId)) {
+        if (a.accountNumber !== undefined && !/^\d{1,12}$/.test(a.accountNumber)) throw new Error(`accountNumber ${a.accountNumber} is not a number`);
+        if (a.accountNumber !== undefined && this.findAccount(a.accountNumber)) throw new Error(`accountNumber ${a.accountNumber} is taken`);
         this.accounts.set(accountId, {
           accountId,
+          accountNumber: a.accountNumber ?? this.numberFor(accountId),
           name: a.name ?? `Account ${idx + 1}`,
           restIndex,
           envelopes: new Map(),
@@ -406,7 +411,30 @@ export class EmulatorImpl implements Emulator {
     const def = u.accounts.findIndex((a) => a.isDefault);
     if (accounts.length) accounts[def >= 0 ? def : 0]!.isDefault = true;
     this.users.set(userId, { userId, name: u.name, email: u.email, created: this.now(), accounts });
-    return { userId, accounts: accounts.map((a) => ({ accountId: a.accountId, baseUri: this.restUrls[a.restIndex]! })) };
+    return {
+      userId,
+      accounts: accounts.map((a) => ({ accountId: a.accountId, accountNumber: this.accounts.get(a.accountId)!.accountNumber, baseUri: this.restUrls[a.restIndex]! })),
+    };
+  }
+
+  /**
+   * The account a REST path names: its GUID in any case (DocuSign GUIDs are case-insensitive) or its
+   * external account number (reference §1, spec: "The external account number (int) or account ID GUID").
+   */
+  findAccount(idOrNumber: string): Account | undefined {
+    if (!idOrNumber) return undefined;
+    const exact = this.accounts.get(idOrNumber);
+    if (exact) return exact;
+    const lower = idOrNumber.toLowerCase();
+    for (const a of this.accounts.values()) if (a.accountId.toLowerCase() === lower || a.accountNumber === idOrNumber) return a;
+    return undefined;
+  }
+
+  /** An 8-digit account number derived from the GUID, so a reused seed keeps its numbers. */
+  private numberFor(accountId: string): string {
+    let n = Number(BigInt('0x' + createHash('sha256').update(accountId.toLowerCase()).digest('hex').slice(0, 12)) % 90_000_000n) + 10_000_000;
+    while (this.findAccount(String(n))) n = n >= 99_999_999 ? 10_000_000 : n + 1;
+    return String(n);
   }
 
   grantConsent(integrationKey: string, userId: string, scopes: string[] = ['signature', 'impersonation']): void {
@@ -432,7 +460,7 @@ export class EmulatorImpl implements Emulator {
   }
 
   addTemplate(accountId: string, template: object): string {
-    const acct = this.accounts.get(accountId);
+    const acct = this.findAccount(accountId);
     if (!acct) throw new Error(`unknown account ${accountId}`);
     return storeTemplate(this, acct, template as Record<string, unknown>).templateId as string;
   }

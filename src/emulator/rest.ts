@@ -55,8 +55,8 @@ export async function handleRest(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
   }
   const accountId = decoded[3]!;
   const user = emu.users.get(auth.userId)!;
-  const membership = user.accounts.find((a) => a.accountId === accountId);
-  const acct = emu.accounts.get(accountId);
+  const acct = emu.findAccount(accountId);
+  const membership = acct && user.accounts.find((a) => a.accountId === acct.accountId);
   if (!membership || !acct || acct.restIndex !== ctx.restIndex) {
     ctx.req.resume();
     throw new RestError(400, 'USER_DOES_NOT_BELONG_TO_SPECIFIED_ACCOUNT', 'The specified User is not a member of the specified Account.');
@@ -67,7 +67,13 @@ export async function handleRest(emu: EmulatorImpl, ctx: Ctx): Promise<Reply> {
   const q = ctx.url.searchParams;
 
   if (seg.length === 0 && method === 'GET') {
-    return jsonReply(200, { accountIdGuid: acct.accountId, accountName: acct.name, currencyCode: 'USD', planName: 'DEVCENTER_DEMO_APRIL2013' });
+    return jsonReply(200, {
+      accountIdGuid: acct.accountId,
+      externalAccountId: acct.accountNumber,
+      accountName: acct.name,
+      currencyCode: 'USD',
+      planName: 'DEVCENTER_DEMO_APRIL2013',
+    });
   }
   if (seg[0] === 'envelopes') {
     if (seg.length === 1 && method === 'POST') return createEnvelope(emu, ctx, acct, user.userId);

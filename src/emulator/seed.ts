@@ -9,8 +9,11 @@ export interface DemoSeed {
   userId: string;
   /** The default account (listed second in userinfo). */
   accountId: string;
+  /** The default account's external account number (8 digits; REST paths accept it for accountId). */
+  accountNumber: string;
   /** The other, non-default account (listed first). */
   otherAccountId: string;
+  otherAccountNumber: string;
   privateKeyPem: string;
   publicKeyPem: string;
   redirectUri: string;
@@ -50,7 +53,9 @@ export async function seedDemo(emu: Emulator, reuse?: Pick<DemoSeed, 'integratio
     integrationKey,
     userId: user.userId,
     accountId: user.accounts[1]!.accountId,
+    accountNumber: user.accounts[1]!.accountNumber,
     otherAccountId: user.accounts[0]!.accountId,
+    otherAccountNumber: user.accounts[0]!.accountNumber,
     privateKeyPem: privateKey,
     publicKeyPem: publicKey,
     redirectUri,

@@ -177,8 +177,9 @@ export interface Emulator {
     userId?: string;
     name: string;
     email: string;
-    accounts: { accountId?: string; name?: string; isDefault?: boolean; restIndex?: number }[];
-  }): { userId: string; accounts: { accountId: string; baseUri: string }[] };
+    /** `accountNumber`: the external account number (default: 8 digits derived from the GUID). */
+    accounts: { accountId?: string; accountNumber?: string; name?: string; isDefault?: boolean; restIndex?: number }[];
+  }): { userId: string; accounts: { accountId: string; accountNumber: string; baseUri: string }[] };
   grantConsent(integrationKey: string, userId: string, scopes?: string[]): void;
   revokeConsent(integrationKey: string, userId: string): void;
   revokeTokens(): void;
