@@ -7,6 +7,9 @@ import { TokenCache, TokenProvider } from './auth/token.js';
 import { RestClient } from './docusign/rest.js';
 import { UsageError } from './errors.js';
 
+/** The longest per-request timeout (--request-timeout / ESIGN_TIMEOUT), in seconds. */
+export const MAX_TIMEOUT_S = 3600;
+
 /** Global flags every command accepts. */
 export interface GlobalFlags extends SettingFlags {
   json?: boolean;
@@ -94,6 +97,12 @@ export class Context {
     const n = Number(v.value);
     if (!Number.isFinite(n) || n <= 0) {
       throw new UsageError(`the timeout ${JSON.stringify(v.value)} (${v.origin}) is not a positive number of seconds`);
+    }
+    // Node's timers stop at about 24.8 days; a request waiting more than an hour is a typo anyway.
+    if (n > MAX_TIMEOUT_S) {
+      throw new UsageError(`the timeout ${JSON.stringify(v.value)} (${v.origin}) is too long: at most ${MAX_TIMEOUT_S} seconds (1 hour) per request`, {
+        hint: 'It is the timeout of each HTTP request, in seconds (default 30).',
+      });
     }
     return Math.round(n * 1000);
   }
