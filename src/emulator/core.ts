@@ -285,6 +285,12 @@ export class EmulatorImpl implements Emulator {
       bodyBytes: 0,
     };
     this.requests.push(entry);
+    const authority = parsed && !(req.url ?? '/').startsWith('/') ? parsed.host : req.headers.host;
+    if (!isLoopbackAuthority(authority, req.socket.localPort ?? 0)) {
+      // DNS rebinding: a page on another name that resolves to 127.0.0.1 must not reach the emulator.
+      req.resume();
+      return this.write(res, ctx, entry, misdirected(req.socket.localPort ?? 0, authority));
+    }
     if (!parsed) {
       // A request target that is not a URL at all (e.g. "//["): a bad path, answered like one.
       req.resume();
@@ -628,6 +634,26 @@ export function malformedPathReply(emu: EmulatorImpl): Reply {
   return emu.cfg.malformedPathStatus === 404
     ? restErrorReply(404, 'RESOURCE_NOT_FOUND', 'The URL provided does not resolve to a resource.')
     : restErrorReply(400, 'INVALID_REQUEST_PARAMETER', 'The request contained at least one invalid parameter. The URL path is not validly encoded.');
+}
+
+/**
+ * Whether the request named this server: 127.0.0.1, localhost or [::1] (any case) with the port it
+ * reached (no port = 80). Anything else — another name, another port, no Host — is refused.
+ */
+function isLoopbackAuthority(authority: string | undefined, port: number): boolean {
+  const m = /^(localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?$/i.exec((authority ?? '').trim());
+  return !!m && Number(m[2] ?? 80) === port;
+}
+
+/** 421 Misdirected Request: the emulator is a loopback-only service. */
+function misdirected(port: number, authority: string | undefined): Reply {
+  const seen = authority === undefined ? 'no Host header' : `Host ${JSON.stringify(authority.slice(0, 200))}`;
+  return {
+    status: 421,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' },
+    body: `Misdirected Request: the esign emulator answers only to 127.0.0.1:${port}, localhost:${port} or [::1]:${port} (got ${seen}). Other names are refused to block DNS rebinding.\n`,
+    errorCode: 'MISDIRECTED_REQUEST',
+  };
 }
 
 /** The request target as a URL on this host; undefined when it cannot be one. */

@@ -93,3 +93,50 @@ describe('malformed paths and internal errors (no stack traces in answers)', () 
     expect(entry.internalError).toMatch(STACK);
   });
 });
+
+describe('Host header (DNS rebinding): a loopback-only service answers only to loopback names', () => {
+  const get = (port: number, path: string, hostLine: string | null, version = '1.1') =>
+    raw(port, `GET ${path} HTTP/${version}\r\n${hostLine === null ? '' : `Host: ${hostLine}\r\n`}Connection: close\r\n\r\n`);
+
+  it('refuses a foreign name, a wrong port, a missing Host and a foreign absolute-form target with 421, on both hosts', async () => {
+    const oauthPort = Number(new URL(fx.emu.oauthUrl).port);
+    const restPort = Number(new URL(fx.emu.restUrls[0]!).port);
+    for (const port of [oauthPort, restPort]) {
+      for (const [target, host, version] of [
+        ['/oauth/userinfo', `evil.example:${port}`, '1.1'],
+        ['/oauth/userinfo', `127.0.0.1.evil.example:${port}`, '1.1'],
+        ['/oauth/userinfo', `localhost:${port + 1}`, '1.1'],
+        ['/oauth/userinfo', '127.0.0.1', '1.1'],
+        ['/oauth/userinfo', null, '1.0'],
+        [`http://evil.example:${port}/oauth/userinfo`, `127.0.0.1:${port}`, '1.1'],
+      ] as const) {
+        const r = await get(port, target, host, version);
+        expect(r.status, `${port} ${target} Host ${host}`).toBe(421);
+        expect(r.text).toMatch(/127\.0\.0\.1/);
+      }
+    }
+  });
+
+  it('accepts 127.0.0.1, localhost (any case) and [::1] with the right port', async () => {
+    const oauthPort = Number(new URL(fx.emu.oauthUrl).port);
+    for (const host of ['127.0.0.1', 'localhost', 'LocalHost', '[::1]']) {
+      const r = await get(oauthPort, '/oauth/userinfo', `${host}:${oauthPort}`);
+      expect(r.status, host).toBe(401); // reached userinfo: no token
+    }
+    const restPort = Number(new URL(fx.emu.restUrls[0]!).port);
+    expect((await get(restPort, `http://localhost:${restPort}/restapi/v2.1/accounts/x/envelopes`, `localhost:${restPort}`)).status).toBe(401);
+  });
+
+  it('a refused request is not carried out (no envelope) and is logged as MISDIRECTED_REQUEST', async () => {
+    const restPort = Number(new URL(fx.emu.restUrls[0]!).port);
+    const before = fx.emu.state.envelopes().length;
+    const json = JSON.stringify({ emailSubject: 's', status: 'created' });
+    const r = await raw(
+      restPort,
+      `POST /restapi/v2.1/accounts/${fx.seed.accountId}/envelopes HTTP/1.1\r\nHost: attacker.example:${restPort}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+    expect(r.status).toBe(421);
+    expect(fx.emu.state.envelopes().length).toBe(before);
+    expect(fx.emu.requests.at(-1)).toMatchObject({ method: 'POST', status: 421, errorCode: 'MISDIRECTED_REQUEST' });
+  });
+});
