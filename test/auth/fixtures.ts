@@ -1,12 +1,12 @@
 /** Shared fixtures for the auth tests: key pairs in every format, temp folders, in-process runs. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import type { Overrides } from '../../src/context.js';
 import { startEmulator, seedDemo, type Emulator, type EmulatorOptions, type DemoSeed } from '../../src/emulator/index.js';
+import { tempDir } from '../helpers/tmp.js';
 
 export interface RsaPair {
   privateKey: KeyObject;
@@ -28,9 +28,9 @@ export function rsaPair(): RsaPair {
   };
 }
 
-/** A temp folder removed by the caller (or left in /tmp, which is fine for tests). */
+/** A temp folder, removed after the test file (test/helpers/tmp.ts). */
 export function tmpDir(prefix = 'esign-auth-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 /** Writes a file with the given mode and returns its path. */

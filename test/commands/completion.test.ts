@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import { COMMANDS } from '../../src/commands/registry.js';
+import { tempDir } from '../helpers/tmp.js';
 
 async function completion(shell: string) {
   const io = memoryIo();
@@ -15,7 +16,7 @@ async function completion(shell: string) {
 
 /** Asks the generated bash function for completions of a command line (last word = the one being completed). */
 function bashComplete(script: string, words: string[]): string[] {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'esign-comp-')), 'esign.bash');
+  const file = path.join(tempDir('esign-comp-'), 'esign.bash');
   fs.writeFileSync(file, script);
   const arr = words.map((w) => `'${w}'`).join(' ');
   const out = execFileSync('bash', ['-c', `source '${file}'; COMP_WORDS=(${arr}); COMP_CWORD=${words.length - 1}; _esign; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { containsAnchor, extractText, mimeFor, pdfPageCount } from '../../src/do
 import { checkShape } from '../../src/emulator/openapi.js';
 import { makePdf } from '../../src/emulator/pdf.js';
 import { OPENAPI_SPEC, REAL_INPUTS, SHARED_DIR } from '../helpers/shared.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('documents/text', () => {
   it('reads Tj/TJ strings of uncompressed and Flate PDFs; counts pages', () => {
@@ -53,7 +53,7 @@ describe('OpenAPI rules', () => {
     const committed = readFileSync(new URL('../../src/emulator/openapi-rules.json', import.meta.url), 'utf8');
     expect(committed.length).toBeLessThan(200_000);
     if (!existsSync(spec)) return;
-    const out = join(mkdtempSync(join(tmpdir(), 'rules-')), 'r.json');
+    const out = join(tempDir('rules-'), 'r.json');
     execFileSync(process.execPath, ['scripts/gen-openapi-rules.mjs', spec, out]);
     expect(readFileSync(out, 'utf8')).toBe(committed);
   });

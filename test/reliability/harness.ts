@@ -4,10 +4,10 @@
  * every output so a final test can scan them all for secrets.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, expect } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import type { Overrides } from '../../src/context.js';
@@ -35,8 +35,9 @@ export function testKeyPem(): string {
   return (keyPemMemo ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 }
 
+/** A temp folder, removed after the test file (test/helpers/tmp.ts). */
 export function tmpDir(prefix = 'esign-rel-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 /** Starts the emulator (loopback) and seeds it. The emulator's index.ts is not used, only its core. */

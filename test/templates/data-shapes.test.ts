@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parseDataFile } from '../../src/templates/index.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const write = (name: string, text: string) => {
-  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'esign-data-')), name);
+  const f = path.join(tempDir('esign-data-'), name);
   fs.writeFileSync(f, text);
   return f;
 };

@@ -1,6 +1,6 @@
-import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 import { InvalidInputError, UsageError } from '../../src/errors.js';
 
 export { REAL_INPUTS as REAL } from '../helpers/shared.js';
@@ -11,9 +11,9 @@ export async function readReal(name: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(join(REAL, name), 'utf8'));
 }
 
-/** A fresh temporary folder for derived test files. */
+/** A fresh temporary folder for derived test files, removed after the test file (test/helpers/tmp.ts). */
 export async function tmp(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'esign-tpl-'));
+  return tempDir('esign-tpl-');
 }
 
 /** Writes a file into a folder and returns its path. */
