@@ -367,7 +367,7 @@ export class TokenProvider {
       throw new TokenRefusedError('the access token was refused by userinfo (expired or revoked)', { hint: 'Run the command again; esign will get a new token.' });
     }
     if (res.status !== 200) throw new ApiError(`userinfo at ${env.oauthBase} answered HTTP ${res.status}`, { status: res.status });
-    return parseUserInfo(res.json());
+    return userInfoFromResponse(res, env.oauthBase);
   }
 
   /** The account to use: --account-id / ESIGN_ACCOUNT_ID, else the user's is_default account. */
@@ -420,6 +420,29 @@ function parseOAuthError(res: HttpResponse): OAuthErrorBody {
 /** True when an OAuth error may be caused by iat/exp (clock skew). */
 function pointsAtTime(b: OAuthErrorBody): boolean {
   return b.error_description === 'expired_grant' || b.error === 'invalid_grant' && /time|iat|exp|nbf|not.?yet/i.test(b.error_description ?? '') || b.error_description === 'no_valid_keys_or_signatures';
+}
+
+/**
+ * The user of a 200 userinfo answer. Anything else — an HTML page (a wrong --env, a captive portal
+ * or proxy), JSON without a user or with accounts that are not a list of objects — is an ApiError
+ * (exit 5) saying what came back, never a parse error.
+ */
+export function userInfoFromResponse(res: HttpResponse, oauthBase: string): UserInfo {
+  const hint =
+    "That is not DocuSign's userinfo answer: check --env / ESIGN_ENV (demo is account-d.docusign.com, production account.docusign.com; not a REST host such as demo.docusign.net), and any proxy in between.";
+  let j: unknown;
+  try {
+    j = res.json();
+  } catch {
+    const type = res.headers.get('content-type')?.split(';')[0]?.trim();
+    throw new ApiError(`userinfo at ${oauthBase} answered HTTP ${res.status} with something that is not JSON${type ? ` (${type})` : ''}`, { status: res.status, hint });
+  }
+  const o = j as { sub?: unknown; accounts?: unknown } | null;
+  const accountsOk = o?.accounts === undefined || (Array.isArray(o.accounts) && o.accounts.every((a) => a !== null && typeof a === 'object' && !Array.isArray(a)));
+  if (!o || typeof o !== 'object' || Array.isArray(o) || typeof o.sub !== 'string' || !accountsOk) {
+    throw new ApiError(`userinfo at ${oauthBase} answered JSON that is not a userinfo document (no user "sub", or "accounts" is not a list of accounts)`, { status: res.status, hint });
+  }
+  return parseUserInfo(j as Parameters<typeof parseUserInfo>[0]);
 }
 
 /** The userinfo answer (reference §4) in esign's shape; `is_default` may be a boolean or a string. */

@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { ApiError, AuthError, ConsentRequiredError, EsignError, ExitCode, NetworkError } from '../../errors.js';
 import { checkIntegrationKey, checkUserId, environmentOf, authConfig } from '../../auth/config.js';
 import { loadPrivateKey, type LoadedKey } from '../../auth/keys.js';
-import { clockSkewMs, parseUserInfo, type UserInfo } from '../../auth/token.js';
+import { clockSkewMs, userInfoFromResponse, type UserInfo } from '../../auth/token.js';
 import type { Settings } from '../../settings/resolve.js';
 
 /** One line of the checklist (the `--json` shape). */
@@ -160,7 +160,7 @@ export async function runDoctor(ctx: Context): Promise<number> {
       });
       skew = clockSkewMs(res) ?? skew;
       if (res.status !== 200) throw new ApiError(`userinfo answered HTTP ${res.status}`, { status: res.status, hint: 'Run esign whoami --verbose for details.' });
-      info = parseUserInfo(res.json());
+      info = userInfoFromResponse(res, ctx.auth.config.environment.oauthBase);
     } catch (e) {
       userinfoError = e;
     }
