@@ -260,13 +260,13 @@ export class TokenProvider {
     if (res.status !== 200) throw this.tokenError(res, key);
     // Measured on success too, so `esign doctor` reports the skew of a working setup.
     this.skewMs = clockSkewMs(res) ?? this.skewMs;
-    let body: { access_token?: unknown; expires_in?: unknown };
+    let body: { access_token?: unknown; expires_in?: unknown } | null;
     try {
       body = res.json();
     } catch {
       throw new AuthError(`the token endpoint at ${env.oauthBase} answered 200 without JSON`, { hint: 'Check --env: it must be the OAuth host.' });
     }
-    if (typeof body.access_token !== 'string') {
+    if (typeof body?.access_token !== 'string') {
       throw new AuthError(`the token endpoint at ${env.oauthBase} answered without an access_token`, { hint: 'Check --env: it must be the OAuth host.' });
     }
     registerSecret(body.access_token);

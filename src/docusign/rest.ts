@@ -105,11 +105,20 @@ export class RestClient {
   async json<T = Record<string, unknown>>(c: RestCall): Promise<T> {
     const res = await this.send(c);
     if (res.body.length === 0) return {} as T;
+    let j: unknown;
     try {
-      return res.json<T>();
+      j = res.json<unknown>();
     } catch {
       throw new ApiError(`DocuSign answered ${c.method} ${c.path} with a body that is not JSON`, { status: res.status });
     }
+    // Every DocuSign REST answer is an object; null or a list would crash the caller's field access.
+    if (j === null || typeof j !== 'object' || Array.isArray(j)) {
+      throw new ApiError(`DocuSign answered ${c.method} ${c.path} with JSON that is not an object`, {
+        status: res.status,
+        hint: "Something between esign and DocuSign (a proxy) or a wrong base URI may have answered: check `esign whoami` and --env.",
+      });
+    }
+    return j as T;
   }
 
   private error(res: HttpResponse, method: string, path: string): Error {

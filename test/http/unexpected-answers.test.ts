@@ -39,3 +39,28 @@ it('doctor reports the same (exit 5), not an internal error', async () => {
   expect(r.code, r.out + r.err).toBe(5);
   expect(r.out + r.err).toContain('answered HTTP 200 with something that is not JSON (text/html)');
 });
+
+it('the token endpoint answering 200 with JSON null: the documented "without an access_token" (exit 4), not a crash', async () => {
+  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (new URL(url).pathname === '/oauth/token') return new Response('null', { status: 200, headers: { 'content-type': 'application/json' } });
+    return fetch(input, init);
+  }) as typeof fetch;
+  const r = await h.run(['whoami', '--no-cache'], { overrides: { fetchImpl } });
+  expect(r.code, r.err).toBe(4);
+  expect(r.err).toContain('answered without an access_token');
+});
+
+it('a REST answer that is JSON but not an object (null, a list): exit 5 naming the call, not a crash in the command', async () => {
+  for (const body of ['null', '[1,2]', '"ok"']) {
+    const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (/\/envelopes$/.test(new URL(url).pathname)) return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      return fetch(input, init);
+    }) as typeof fetch;
+    const r = await h.run(['list', '--no-cache'], { overrides: { fetchImpl } });
+    expect(r.code, `${body}: ${r.err}`).toBe(5);
+    expect(r.err).toMatch(/DocuSign answered GET \/envelopes\S* with JSON that is not an object/);
+    expect(r.err).not.toMatch(/internal error|TypeError|Cannot read/);
+  }
+});
