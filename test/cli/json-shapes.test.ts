@@ -34,7 +34,7 @@ const NDA = ['send', 'templates/nda.yaml', '--var', 'counterparty.name=Pat Examp
 describe('--json output matches the shipped schemas (real binary)', () => {
   it('ships one schema per shape', () => {
     expect([...validators.keys()].sort()).toEqual(
-      ['consent', 'doctor', 'download', 'error', 'list', 'send', 'send-data-line', 'sign-url', 'status', 'token', 'void', 'whoami'].sort(),
+      ['completion', 'consent', 'doctor', 'download', 'error', 'list', 'send', 'send-data-line', 'sign-url', 'status', 'token', 'void', 'whoami'].sort(),
     );
   });
 

@@ -64,8 +64,9 @@ describe('esign completion --json', () => {
     const j = JSON.parse(io.out());
     expect(j.shell).toBe('fish');
     expect(j.script).toContain('complete -c esign');
-    const { default: Ajv } = await import('ajv');
+    const { Ajv } = await import('ajv');
     const schema = JSON.parse(fs.readFileSync(new URL('../../schemas/output/completion.schema.json', import.meta.url), 'utf8'));
-    expect(new Ajv().validate(schema, j)).toBe(true);
+    const validate = new Ajv({ strict: true }).compile(schema);
+    expect(validate(j), JSON.stringify(validate.errors)).toBe(true);
   });
 });
