@@ -14,7 +14,7 @@ export const ERROR_HINTS: Record<string, string> = {
   TAB_PAGENUMBER_IS_NOT_IN_DOCUMENT: 'A tab\'s page number is beyond the last page of its document.',
   TEMPLATE_ID_INVALID: 'No template with that id in this account. List them in the DocuSign web app or check --account-id.',
   ENVELOPE_DOES_NOT_EXIST: 'Check the envelope id, and that it belongs to this account (esign list).',
-  ENVELOPE_INVALID_STATUS: 'The envelope is not in a state that allows this (a draft must be sent first; completed and voided envelopes cannot be signed).',
+  ENVELOPE_INVALID_STATUS: 'The envelope is not in a state that allows this (a draft must be sent first, from the DocuSign web app; completed and voided envelopes cannot be signed).',
   ENVELOPE_CANNOT_VOID_INVALID_STATE: 'Only sent or delivered envelopes can be voided. A draft was never sent, so there is nothing to void (discard it in the DocuSign web app); completed, declined and voided envelopes cannot be voided.',
   UNKNOWN_ENVELOPE_RECIPIENT: 'Name, email and clientUserId must match the recipient exactly as sent; esign sign-url reads them from the envelope.',
   RECIPIENT_NOT_IN_SEQUENCE: 'That recipient\'s routing order has not come yet: the earlier recipients must sign first.',
