@@ -56,26 +56,30 @@ export function multipartBody(definition: unknown, docs: UploadDocument[], bound
 }
 
 /**
- * Looks up envelopes by transactionId (DocuSign keeps them for 7 days). With `notBefore` (epoch ms),
- * envelopes created earlier are ignored: an earlier run that sent the same row with the same
- * deterministic transactionId is not this create's lost answer.
+ * Looks up envelopes by transactionId (DocuSign keeps them for 7 days). With `createdWithinMs`,
+ * envelopes DocuSign created longer ago than that are ignored: an earlier run that sent the same
+ * row with the same deterministic transactionId is not this create's lost answer. "Ago" is measured
+ * on DocuSign's clock (the answer's Date header), so a skewed local clock cannot hide this run's
+ * envelope (and cause a second send).
  */
 export async function findByTransactionId(
   rest: RestClient,
   transactionId: string,
-  opts: { notBefore?: number } = {},
+  opts: { createdWithinMs?: number } = {},
 ): Promise<EnvelopeSummary | undefined> {
-  const r = await rest.json<{
-    envelopes?: { envelopeId: string; status: string; transactionId?: string; statusChangedDateTime?: string; createdDateTime?: string }[];
-  }>({
-    method: 'GET',
-    path: '/envelopes',
-    query: { transaction_ids: transactionId },
-  });
+  const res = await rest.send({ method: 'GET', path: '/envelopes', query: { transaction_ids: transactionId } });
+  let r: { envelopes?: { envelopeId: string; status: string; transactionId?: string; statusChangedDateTime?: string; createdDateTime?: string }[] };
+  try {
+    r = res.body.length ? res.json() : {};
+  } catch {
+    throw new ApiError('DocuSign answered the transactionId lookup with a body that is not JSON', { status: res.status });
+  }
+  const serverNow = Date.parse(res.headers.get('date') ?? '');
+  const cutoff = opts.createdWithinMs !== undefined && !Number.isNaN(serverNow) ? serverNow - opts.createdWithinMs : undefined;
   const recent = (x: { createdDateTime?: string }) => {
-    if (opts.notBefore === undefined || !x.createdDateTime) return true;
+    if (cutoff === undefined || !x.createdDateTime) return true;
     const t = Date.parse(x.createdDateTime);
-    return Number.isNaN(t) || t >= opts.notBefore;
+    return Number.isNaN(t) || t >= cutoff;
   };
   const e = (r.envelopes ?? []).find((x) => (!x.transactionId || x.transactionId === transactionId) && recent(x));
   return e ? { envelopeId: e.envelopeId, status: e.status, statusDateTime: e.statusChangedDateTime, recovered: true } : undefined;
@@ -111,13 +115,13 @@ export async function createEnvelope(
 ): Promise<EnvelopeSummary> {
   const def = { ...definition, transactionId };
   let lookedUp = false;
-  // Two minutes of slack for the difference between this machine's clock and DocuSign's.
-  const notBefore = Date.now() - 2 * 60_000;
+  const startedAt = Date.now();
   const recover = async (why: string): Promise<HttpResponse | undefined> => {
     lookedUp = true;
     let found: EnvelopeSummary | undefined;
     try {
-      found = await findByTransactionId(rest, transactionId, { notBefore });
+      // Created since this create started (elapsed time is local, the cutoff DocuSign's), plus slack.
+      found = await findByTransactionId(rest, transactionId, { createdWithinMs: Date.now() - startedAt + 2 * 60_000 });
     } catch (e) {
       // Ctrl-C: the caller says the outcome is unknown. Any other failure of the lookup (network,
       // an error answer, a 5xx) leaves the create's outcome unknown too: never report it as refused.
