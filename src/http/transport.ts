@@ -1,5 +1,5 @@
 import { setTimeout as sleepTimer } from 'node:timers/promises';
-import { InterruptedError, NetworkError } from '../errors.js';
+import { InterruptedError, NetworkError, EsignError } from '../errors.js';
 import { redact } from '../output/redact.js';
 import { ProxySettings, type ProxyRoute } from './proxy.js';
 
@@ -154,6 +154,8 @@ export class Transport {
         res = await this.once(method, req);
       } catch (e) {
         if (e instanceof InterruptedError) throw e;
+        // Failures that another try cannot fix (a proxy that wants a login) end at once.
+        if (e instanceof EsignError && e.details?.retryable === false) throw e;
         failure = e;
       }
 
@@ -435,7 +437,8 @@ export class Transport {
             hint: proxy.hasCredentials
               ? `Check the user name and password in ${proxy.variable} (special characters such as @ : / must be percent-encoded, e.g. @ as %40).`
               : `Put the proxy login in the URL: ${proxy.variable}=http://USER:PASSWORD@HOST:PORT (percent-encode special characters, e.g. @ as %40).`,
-            details: { ...details, status },
+            // Sending again cannot help: the login is missing or wrong.
+            details: { ...details, status, retryable: false },
           },
         );
       }
@@ -444,7 +447,8 @@ export class Transport {
           status === 403
             ? `The proxy's policy refuses ${host}: ask its administrators to allow it, or add the host to NO_PROXY if it can be reached directly.`
             : `The proxy could not reach ${host}; check the network beyond the proxy and try again, or add the host to NO_PROXY if it can be reached directly.`,
-        details: { ...details, status },
+        // A policy refusal (403) stays a refusal; a 502/503 from the proxy may pass.
+        details: { ...details, status, retryable: status !== 403 },
       });
     }
     const CONNECT_CODES: Record<string, string> = {

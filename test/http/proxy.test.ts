@@ -222,8 +222,11 @@ describe('proxy failures name the proxy', () => {
   it('a proxy answering 407 is "requires authentication", with a hint about user:password in the URL', async () => {
     const locked = await startProxy({ auth: `Basic ${Buffer.from('ops:s3cret pass').toString('base64')}` });
     try {
-      const none = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: locked.url }) });
+      const before = locked.auths.length;
+      const none = await h.run(['whoami', '--no-cache'], { env: demoEnv({ HTTPS_PROXY: locked.url, ESIGN_MAX_RETRIES: '3' }) });
       expect(none.code, none.err).toBe(6);
+      // Another try cannot fix a missing login: one tunnel request, no retries.
+      expect(locked.auths.length - before).toBe(1);
       expect(none.err).toContain(`the proxy ${locked.url} (HTTPS_PROXY) requires authentication (HTTP 407)`);
       expect(none.err).toContain('HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT');
       expect(none.err).not.toMatch(/cancelled|aborted/i);
