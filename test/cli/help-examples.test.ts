@@ -48,3 +48,17 @@ it('an unquoted value with a space gets a quoting hint (exit 2)', async () => {
   expect(code).toBe(2);
   expect(io.err()).toContain('A value with spaces needs quotes');
 });
+
+it('--wait --timeout is bounded (1 to 86400 s) for consent and sign-url: exit 2 before any call', async () => {
+  for (const argv of [
+    ['consent', '--wait', '--timeout', '99999999'],
+    ['sign-url', '6c2f6e1a-0000-4000-8000-000000000001', '--wait', '--timeout', '99999999', '--return-url', 'http://127.0.0.1:9999/done'],
+    ['consent', '--wait', '--timeout', '0'],
+  ]) {
+    const io = memoryIo();
+    const env = { PATH: process.env.PATH, CI: 'true', ESIGN_ENV: 'http://127.0.0.1:9', ESIGN_INTEGRATION_KEY: '11111111-1111-4111-8111-111111111111', ESIGN_USER_ID: '22222222-2222-4222-8222-222222222222', ESIGN_PRIVATE_KEY_FILE: '/nonexistent', ESIGN_REDIRECT_URI: 'http://127.0.0.1:9/cb' };
+    const code = await main(argv, io, env);
+    expect(code, `${argv.join(' ')}: ${io.err()}`).toBe(2);
+    expect(io.err()).toContain('from 1 to 86400');
+  }
+});

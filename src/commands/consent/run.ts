@@ -20,8 +20,8 @@ export async function runConsent(ctx: Context, o: ConsentOptions): Promise<numbe
   const p = ctx.printer;
   const scopes = cfg.scopes;
   const timeoutS = Number(o.timeout);
-  if (o.wait && (!Number.isFinite(timeoutS) || timeoutS <= 0)) {
-    throw new UsageError(`--timeout must be a positive number of seconds (got ${JSON.stringify(o.timeout)})`);
+  if (o.wait && (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 86_400)) {
+    throw new UsageError(`--timeout must be a number of seconds from 1 to 86400 (got ${JSON.stringify(o.timeout)})`);
   }
 
   if (o.check && !o.wait) {

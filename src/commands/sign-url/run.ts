@@ -353,8 +353,9 @@ interface SignUrlFlags {
 /** `esign sign-url <envelope-id>`: stdout gets the URL (or JSON); stderr the expiry warning. */
 export async function runSignUrl(ctx: Context, f: SignUrlFlags, envelopeId: string | undefined): Promise<number> {
   const timeoutS = Number(f.timeout ?? '600');
-  if (f.wait && (!Number.isFinite(timeoutS) || timeoutS <= 0)) {
-    throw new UsageError(`--timeout must be a positive number of seconds (got ${JSON.stringify(f.timeout)})`);
+  // Bounded: Node's timers cannot wait longer than ~24.8 days, and a day is plenty for a signer.
+  if (f.wait && (!Number.isFinite(timeoutS) || timeoutS <= 0 || timeoutS > 86_400)) {
+    throw new UsageError(`--timeout must be a number of seconds from 1 to 86400 (got ${JSON.stringify(f.timeout)})`);
   }
   checkEnvelopeId(envelopeId, 'sign-url');
   const waitMod = f.wait ? await import('./wait.js') : undefined;
