@@ -5,7 +5,7 @@ import { isSeq, parseDocument } from 'yaml';
 import { InvalidInputError, UsageError, formatProblem, type InputProblem } from '../errors.js';
 import { buildEnvelope, type BuildOptions } from './build.js';
 import type { LoadedTemplate } from './load.js';
-import { offsetToLineCol } from './parse.js';
+import { jsonNestingOffset, MAX_NESTING, offsetToLineCol } from './parse.js';
 import { isObject } from './util.js';
 import { ROW_PROBLEM } from './variables.js';
 
@@ -48,7 +48,7 @@ export async function parseDataFile(path: string): Promise<DataRow[]> {
   }
   const rows =
     /\.jsonl$|\.ndjson$/i.test(path) || trimmed.startsWith('{')
-      ? jsonLines(text)
+      ? jsonLines(text, path)
       : trimmed.startsWith('[')
         ? jsonArray(text, path)
         : csvRows(text, path);
@@ -67,9 +67,24 @@ function isJsonLines(text: string): boolean {
   }
 }
 
-function jsonLines(text: string): DataRow[] {
+/**
+ * Rows nested deeper than MAX_NESTING stop the whole file before it is parsed: every later step
+ * walks values recursively, and a row built to exhaust that is an attack, not a typo to list.
+ */
+function checkNesting(text: string, path: string, firstLine = 1): void {
+  const at = jsonNestingOffset(text);
+  if (at === undefined) return;
+  const lc = offsetToLineCol(text, at);
+  throw new InvalidInputError(`--data ${path}: lists and objects are nested more than ${MAX_NESTING} levels deep, esign's limit; nothing was sent`, [
+    { file: path, path: `line ${lc.line + firstLine - 1}:${lc.col}`, message: `nested more than ${MAX_NESTING} levels deep; a row's variables need a few levels at most` },
+  ]);
+}
+
+function jsonLines(text: string, path: string): DataRow[] {
   const rows: DataRow[] = [];
-  text.split(/\r?\n/).forEach((l, i) => {
+  const lines = text.split(/\r?\n/);
+  lines.forEach((l, i) => checkNesting(l, path, i + 1));
+  lines.forEach((l, i) => {
     if (l.trim() === '') return;
     const line = i + 1;
     try {
@@ -84,6 +99,7 @@ function jsonLines(text: string): DataRow[] {
 }
 
 function jsonArray(text: string, path: string): DataRow[] {
+  checkNesting(text, path);
   let data: unknown;
   try {
     data = JSON.parse(text);

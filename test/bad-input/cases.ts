@@ -43,10 +43,13 @@ export const CASES: BadInputCase[] = [
   { name: 'template: no recipients', group: 'template', argv: ['send', '$F/no-recipients.yaml', ...OK_VARS], exit: 2, message: 'at least one signer' },
   { name: 'template: definition with a status esign cannot create', group: 'template', argv: ['send', '$F/envelope-bad-status.json'], exit: 2, message: 'status "completed" cannot be used' },
   { name: 'template: a folder instead of a file', group: 'template', argv: ['send', '$F'], exit: 2, message: 'fixtures' },
+  { name: 'template: YAML alias bomb (billion laughs)', group: 'template', argv: ['send', '$F/alias-bomb.yaml'], exit: 2, message: "alias-bomb.yaml: its YAML aliases (*name) expand beyond esign's limit" },
+  { name: 'template: JSON nested deeper than the limit', group: 'template', argv: ['send', '$F/deep-template.json'], exit: 2, message: /deep-template\.json:1:\d+: lists and objects are nested more than 100 levels deep/ },
 
   // ---------------------------------------------------------------- variables and roles
   { name: 'variables: --vars file with bad YAML', group: 'variables', argv: [...SEND_OK, '--vars', '$F/bad-vars.yaml'], exit: 2, message: 'bad-vars.yaml' },
   { name: 'variables: --vars file holding a list', group: 'variables', argv: [...SEND_OK, '--vars', '$F/vars-array.json'], exit: 2, message: 'vars-array.json' },
+  { name: 'variables: --vars file with a YAML alias bomb', group: 'variables', argv: [...SEND_OK, '--vars', '$F/alias-bomb.yaml'], exit: 2, message: 'alias-bomb.yaml: its YAML aliases' },
   { name: 'variables: --vars file not found', group: 'variables', argv: [...SEND_OK, '--vars', '$F/no-vars.yaml'], exit: 2, message: 'no-vars.yaml' },
   { name: 'variables: --var without =', group: 'variables', argv: ['send', '$F/ok-base.yaml', '--var', 'name'], exit: 2, message: '--var' },
   { name: 'variables: --role without an email', group: 'variables', argv: [...SEND_OK, '--role', 'Candidate=Pat Example'], exit: 2, message: '--role' },
@@ -57,6 +60,7 @@ export const CASES: BadInputCase[] = [
   { name: 'data: empty file', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/empty.csv'], exit: 2, message: 'the file is empty' },
   { name: 'data: JSON rows that are not objects', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/rows-not-objects.json'], exit: 2, message: 'each row must be an object' },
   { name: 'data: a JSON object instead of an array', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/rows-object.json'], exit: 2, message: 'found one JSON object' },
+  { name: 'data: rows nested deeper than the limit', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/deep-rows.json'], exit: 2, message: 'deep-rows.json: lists and objects are nested more than 100 levels deep' },
   { name: 'data: file not found', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/no-rows.csv'], exit: 2, message: 'no-rows.csv' },
   { name: 'data: --concurrency 0', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/ragged.csv', '--concurrency', '0'], exit: 2, message: '--concurrency' },
   { name: 'data: --concurrency not a number', group: 'data', argv: ['send', '$F/ok-base.yaml', '--data', '$F/ragged.csv', '--concurrency', 'lots'], exit: 2, message: '--concurrency' },
