@@ -64,7 +64,7 @@ export async function buildEnvelope(t: LoadedTemplate, opts: BuildOptions = {}):
   const warnings: string[] = [...t.notes.map((n) => `${file}: ${n}`)];
 
   let conv: Conversion;
-  if (t.format === 'esign') conv = await convertEsign(substituted, file, t.baseDir, scope);
+  if (t.format === 'esign') conv = await convertEsign(substituted, file, t.baseDir, scope, isObject(t.raw) ? t.raw : undefined);
   else if (t.format === 'webapp-export') conv = convertWebapp(substituted, file);
   else conv = convertRaw(substituted, file);
   const problems: InputProblem[] = [...scope.problems, ...scope.missingProblems(), ...conv.problems];

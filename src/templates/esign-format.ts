@@ -5,11 +5,11 @@
  * template is checked field by field (every problem collected) and turned into an envelope
  * definition plus document parts.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { InputProblem } from '../errors.js';
 import { chooseExtension, type DocumentPart } from './documents.js';
-import type { VariableScope } from './variables.js';
+import { referencedVariables, type VariableScope } from './variables.js';
 import { asDsString, didYouMean, isObject, joinPath, type Json } from './util.js';
 
 /** Tab kinds in the esign format → DocuSign `tabs` keys. */
@@ -73,8 +73,11 @@ export interface EsignConversion {
   fieldPaths: WeakMap<object, Record<string, string>>;
 }
 
-/** Validates and converts a (variable-substituted) esign template. */
-export async function convertEsign(raw: Json, file: string, baseDir: string, scope: VariableScope): Promise<EsignConversion> {
+/**
+ * Validates and converts a (variable-substituted) esign template. `original` is the template
+ * before substitution: a document `path` that had variables in it must stay in `baseDir`.
+ */
+export async function convertEsign(raw: Json, file: string, baseDir: string, scope: VariableScope, original?: Json): Promise<EsignConversion> {
   const problems: InputProblem[] = [];
   const warnings: string[] = [];
   const origins = new WeakMap<object, string>();
@@ -143,7 +146,25 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
       const text = d[src] as string;
       const declared = typeof d.fileExtension === 'string' ? d.fileExtension : undefined;
       if (src === 'path') {
-        const full = isAbsolute(text) ? text : resolve(baseDir, text);
+        let full = isAbsolute(text) ? text : resolve(baseDir, text);
+        const origDoc = isObject(original) && Array.isArray(original.documents) ? original.documents[i] : undefined;
+        const vars = isObject(origDoc) && typeof origDoc.path === 'string' ? [...referencedVariables(origDoc.path)] : [];
+        if (vars.length > 0) {
+          // The person filling the variables (a --data row, a --var) may not be the template's author.
+          const confined = await confinePath(text, baseDir);
+          if (typeof confined !== 'string') {
+            const refs = vars.map((v) => `{{ ${v} }}`).join(', ');
+            problem(
+              joinPath(path, 'path'),
+              `${JSON.stringify((origDoc as Json).path)} became ${JSON.stringify(text)} (from ${refs}), which ${confined.why}, outside the template's folder ${baseDir}; ` +
+                'a document path that comes from a variable must name a file inside the template\'s folder (write a path to a file elsewhere in the template itself)',
+            );
+            continue;
+          }
+          // Upload the very file that was checked (a link swapped afterwards changes nothing).
+          if (confined !== '') full = confined;
+        }
+        const given = isAbsolute(text) ? text : resolve(baseDir, text);
         let size: number;
         try {
           const st = await stat(full);
@@ -156,9 +177,9 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
             : `cannot read ${text} (${code ?? String(e)})`);
           continue;
         }
-        const name = typeof d.name === 'string' && d.name !== '' ? d.name : basename(full);
+        const name = typeof d.name === 'string' && d.name !== '' ? d.name : basename(given);
         const head = await readHead(full);
-        const { ext, note } = chooseExtension(head, declared, basename(full));
+        const { ext, note } = chooseExtension(head, declared, basename(given));
         if (note) warnings.push(`${file}: ${path}: ${note}`);
         if ((ext === 'html' || ext === 'htm' || ext === 'txt') && size < 5 * 1024 * 1024) {
           // Text documents on disk are templated too (the brief: variables in HTML documents).
@@ -374,6 +395,31 @@ function checkKeys(obj: Json, path: string, allowed: readonly string[], problem:
     const dym = didYouMean(k, allowed);
     problem(joinPath(path, k), `unknown field '${k}'${dym ? ` (did you mean '${dym}'?)` : `; allowed: ${allowed.join(', ')}`}`);
   }
+}
+
+/**
+ * A document path chosen by a variable, held to the template's folder: the real path (symlinks
+ * resolved) when it stays inside, '' when the file does not exist (reported as "not found"
+ * later), or why not. The `..`/absolute check looks at the text alone, so nothing outside the
+ * folder is touched, and whether it exists is never revealed.
+ */
+export async function confinePath(text: string, baseDir: string): Promise<string | { why: string }> {
+  const inside = (root: string, p: string) => {
+    const rel = relative(root, p);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  if (isAbsolute(text)) return { why: 'is an absolute path' };
+  const full = resolve(baseDir, text);
+  if (!inside(baseDir, full)) return { why: `resolves to ${full}` };
+  let real: string;
+  let realBase: string;
+  try {
+    [real, realBase] = await Promise.all([realpath(full), realpath(baseDir)]);
+  } catch {
+    return '';
+  }
+  if (!inside(realBase, real)) return { why: `resolves (through a symbolic link) to ${real}` };
+  return real;
 }
 
 async function readHead(full: string): Promise<Buffer> {
