@@ -411,7 +411,7 @@ function normalizeRecipients(list: Rec[], sending: boolean): RecipientGroups {
     if (!str(r.recipientId)) r.recipientId = String(auto++);
     const id = recipientLabel(r);
     if (seen.has(id)) {
-      throw bad('INVALID_RECIPIENT_ID', `A recipient ID is duplicated in the envelope. Recipient Id: ${id}`); // (U) code/message
+      throw bad('ENVELOPE_HAS_DUPLICATE_RECIPIENTS', 'The specified envelope has duplicate recipients.'); // code and message quoted from a real DocuSign answer (public code), not the reference
     }
     seen.add(id);
     const email = str(r.email).trim();

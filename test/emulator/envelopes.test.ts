@@ -117,9 +117,9 @@ describe('create envelope', () => {
     expect(r.body).toEqual({ errorCode: 'INVALID_EMAIL_ADDRESS_FOR_RECIPIENT', message: 'The email address for the recipient is invalid. The recipient Id follows. Recipient Id: 2' });
   });
 
-  it('(U) duplicate recipientId → INVALID_RECIPIENT_ID; missing name on send → INVALID_USERNAME_FOR_RECIPIENT', async () => {
+  it('duplicate recipientId → ENVELOPE_HAS_DUPLICATE_RECIPIENTS (quoted from a real answer); missing name on send → INVALID_USERNAME_FOR_RECIPIENT', async () => {
     const dup = await api.call('POST', '/envelopes', envelope({ recipients: { signers: [signer()], carbonCopies: [{ recipientId: '1', name: 'C', email: 'c@example.test' }] } }));
-    expect(dup.body.errorCode).toBe('INVALID_RECIPIENT_ID');
+    expect(dup.body.errorCode).toBe('ENVELOPE_HAS_DUPLICATE_RECIPIENTS');
     const noName = await api.call('POST', '/envelopes', envelope({ recipients: { signers: [signer({ name: '' })] } }));
     expect(noName.body.errorCode).toBe('INVALID_USERNAME_FOR_RECIPIENT');
   });
