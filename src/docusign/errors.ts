@@ -8,6 +8,7 @@ export const ERROR_HINTS: Record<string, string> = {
   PARTNER_AUTHENTICATION_FAILED: 'The integration key is unknown or disabled here, or the REST base path is wrong. Check --env and esign whoami.',
   USER_DOES_NOT_BELONG_TO_SPECIFIED_ACCOUNT: 'The account id is not one of the user\'s accounts on this host. Run esign whoami and use an account it lists.',
   ENVELOPE_IS_INCOMPLETE: 'An envelope to be sent needs documents, recipients, signer tabs and an email subject.',
+  ENVELOPE_HAS_DUPLICATE_RECIPIENTS: 'Two recipients share a recipientId (or are the same person twice in one role): make each recipientId unique.',
   INVALID_EMAIL_ADDRESS_FOR_RECIPIENT: 'Fix the recipient\'s email address in the template or in --role.',
   ANCHOR_TAB_STRING_NOT_FOUND: 'An anchor string is not in the document text. Check the spelling, or make the tab optional: ignoreIfNotPresent: true in an esign template, anchorIgnoreIfNotPresent: "true" in a web-app export or envelope definition.',
   TAB_PAGE_NUMBER_NOT_SPECIFIED: 'A tab has neither a position nor an anchor that was found: the anchor text may be missing (a scanned PDF has no text layer) or no pageNumber was given.',
