@@ -49,8 +49,12 @@ function takeDocument(
   const bytes = Buffer.from(String(doc.documentBase64).replace(/\s+/g, ''), 'base64');
   delete doc.documentBase64;
   const declared = typeof doc.fileExtension === 'string' && doc.fileExtension !== '' ? doc.fileExtension : undefined;
-  const { ext, note } = chooseExtension(bytes.subarray(0, 1024), declared, name);
+  const { ext, note, problem } = chooseExtension(bytes.subarray(0, 1024), declared, name);
   if (note) warnings.push(`${file}: ${path} ('${name}'): ${note}`);
+  if (problem) {
+    problems.push({ file, path: joinPath(path, 'fileExtension'), message: `document '${name}' ${problem}; set "fileExtension" (e.g. "pdf", "docx") or end its name with the extension` });
+    return undefined;
+  }
   doc.fileExtension = ext;
   return {
     documentId: id,

@@ -30,9 +30,38 @@ export function sniffExtension(head: Buffer): string | undefined {
   if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47) return 'png';
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpg';
   if (head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'GIF8') return 'gif';
-  const t = head.subarray(0, 512).toString('utf8').trimStart().toLowerCase();
+  const t = head.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
   if (t.startsWith('<!doctype html') || t.startsWith('<html')) return 'html';
   return undefined;
+}
+
+/** Tags an HTML fragment (no `<html>` around it) commonly starts with. */
+const HTML_START = /^<(?:!--|head|body|meta|title|style|div|p|h[1-6]|table|span|br|hr|section|article|header|main|ul|ol|b|i|strong|em)[\s>/]/i;
+
+/**
+ * For bytes with no extension to go by: 'html' or 'txt' when they are text (UTF-8 without control
+ * characters other than tab, line and page breaks), else undefined. Looks at the first bytes only;
+ * a multi-byte character cut at the end of `head` does not count against it.
+ */
+export function sniffText(head: Buffer): 'html' | 'txt' | undefined {
+  if (head.length === 0) return undefined;
+  let end = head.length;
+  // Drop an incomplete UTF-8 sequence at the cut (up to 3 bytes).
+  for (let back = 1; back <= 3 && back <= end; back++) {
+    const b = head[end - back]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (need > back) end -= back;
+    break;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+  } catch {
+    return undefined;
+  }
+  if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) return undefined;
+  return HTML_START.test(text.replace(/^\uFEFF/, '').trimStart()) ? 'html' : 'txt';
 }
 
 const ZIP_EXTS = new Set(['docx', 'docm', 'dotx', 'xlsx', 'xlsm', 'pptx', 'odt', 'ods', 'odp']);
@@ -41,13 +70,15 @@ const OLE_EXTS = new Set(['doc', 'xls', 'ppt', 'msg', 'wpd']);
 /**
  * Chooses the fileExtension DocuSign should get: the bytes win over the name (an export named
  * `Offer.docx` holding PDF bytes is a PDF), the declared value wins when the bytes agree or
- * cannot tell. Returns a note when the name or declared extension was overridden.
+ * cannot tell. Returns a note when the name or declared extension was overridden, and a problem
+ * when neither the name, a declared extension nor the content says what the document is
+ * (DocuSign would take it for a PDF and refuse it).
  */
 export function chooseExtension(
   head: Buffer | undefined,
   declared: string | undefined,
   name: string,
-): { ext: string; note?: string } {
+): { ext: string; note?: string; problem?: string } {
   const fromName = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase();
   const decl = declared?.replace(/^\./, '').toLowerCase() || undefined;
   const claimed = decl ?? fromName;
@@ -66,7 +97,16 @@ export function chooseExtension(
     return { ext: sniffed, note: `${what} but the content is ${sniffed.toUpperCase()}; sending it as ${sniffed}` };
   }
   if (sniffed) return { ext: sniffed };
-  return { ext: claimed ?? 'pdf' };
+  if (claimed) return { ext: claimed };
+  // No extension anywhere: plain text and HTML fragments are recognizable; anything else is not
+  // sent as a guess. (An empty document is reported as empty, not here.)
+  if (!head || head.length === 0) return { ext: 'pdf' };
+  const text = sniffText(head);
+  if (text) return { ext: text };
+  return {
+    ext: 'pdf',
+    problem: 'has no file extension and its content is not a format esign recognizes (PDF, Word/ZIP, RTF, HTML, plain text, an image)',
+  };
 }
 
 /** Problems with a base64 payload: missing, a `[placeholder]`, or not base64 at all. */

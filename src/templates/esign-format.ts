@@ -179,8 +179,12 @@ export async function convertEsign(raw: Json, file: string, baseDir: string, sco
         }
         const name = typeof d.name === 'string' && d.name !== '' ? d.name : basename(given);
         const head = await readHead(full);
-        const { ext, note } = chooseExtension(head, declared, basename(given));
+        const { ext, note, problem: unknown } = chooseExtension(head, declared, basename(given));
         if (note) warnings.push(`${file}: ${path}: ${note}`);
+        if (unknown) {
+          problem(joinPath(path, 'path'), `${text} ${unknown}; rename it with its extension (e.g. ${basename(given)}.pdf) or set fileExtension on the document (fileExtension: docx)`);
+          continue;
+        }
         if ((ext === 'html' || ext === 'htm' || ext === 'txt') && size < 5 * 1024 * 1024) {
           // Text documents on disk are templated too (the brief: variables in HTML documents).
           const content = scope.substitute(await readFile(full, 'utf8'), `${joinPath(path, 'path')} (${text})`, { content: true });
