@@ -104,7 +104,7 @@ export async function buildEnvelope(t: LoadedTemplate, opts: BuildOptions = {}):
   def.status = status;
   if (opts.transactionId !== undefined) def.transactionId = opts.transactionId;
 
-  validateDefinition(def, refs, conv, file, problems, warnings, origin, status);
+  validateDefinition(def, refs, conv, file, problems, warnings, origin, status, (path, v) => scope.hasUnfilled(path, v));
 
   // Documents: sizes (BR-22) and anchors (BR-20).
   const parts = conv.parts;
@@ -229,6 +229,8 @@ function validateDefinition(
   warnings: string[],
   origin: (o: object, fallback: string) => string,
   status: string,
+  /** true when the value at path still holds an unfilled {{ … }} (already reported; its final checks wait) */
+  pending: (path: string, value: string) => boolean = (_p, v) => v.includes('{{'),
 ): void {
   const hasServerTemplate = usesServerTemplate(def, refs);
   // Paths name fields the way the user's file does (esign format: `anchor`, not `anchorString`).
@@ -240,7 +242,7 @@ function validateDefinition(
     if (!hasServerTemplate && status === 'sent') problems.push({ file, path: 'emailSubject', message: 'emailSubject is required to send an envelope (DocuSign answers ENVELOPE_IS_INCOMPLETE without it)' });
   } else if (typeof subject !== 'string') {
     problems.push({ file, path: 'emailSubject', message: 'emailSubject must be text' });
-  } else if (!subject.includes('{{') && [...subject].length > LIMITS.emailSubject) {
+  } else if (!pending('emailSubject', subject) && [...subject].length > LIMITS.emailSubject) {
     problems.push({ file, path: 'emailSubject', message: `emailSubject is ${[...subject].length} characters after variables are filled in; DocuSign allows ${LIMITS.emailSubject} (it refuses longer subjects rather than cutting them)` });
   }
   if (typeof def.emailBlurb === 'string' && def.emailBlurb.length > LIMITS.emailBlurb) {
@@ -273,11 +275,11 @@ function validateDefinition(
     }
     const needs = NEEDS_NAME_EMAIL.has(ref.listKey) || ref.listKey === 'templateRoles';
     if (needs && !unfilled) {
-      if (typeof r.name !== 'string' || !r.name.includes('{{')) {
+      if (typeof r.name !== 'string' || !pending(`${src}.name`, r.name)) {
         const np = nameProblem(r.name);
         if (np) problems.push({ file, path: `${src}.name`, message: `${np}${r.roleName ? ` (role '${String(r.roleName)}')` : ''}` });
       }
-      if (typeof r.email !== 'string' || !r.email.includes('{{')) {
+      if (typeof r.email !== 'string' || !pending(`${src}.email`, r.email)) {
         const ep = emailProblem(r.email);
         if (ep) problems.push({ file, path: `${src}.email`, message: `${ep}${r.roleName ? ` (role '${String(r.roleName)}')` : ''}` });
       }

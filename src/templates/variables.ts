@@ -9,6 +9,11 @@
  * (`{{ company }}}`). Document content (inline `html`/`text`, HTML and text files) is the
  * exception for `}`: CSS and code close two blocks at once (`@media … { a { … }}`), so there
  * only `{{` without `}}` and `{ name }}` count as broken.
+ *
+ * Literal text: `{{ '…' }}` (or `{{ "…" }}`) writes what is between the quotes as it is, so
+ * `{{ '{{' }}` is a literal `{{`, `{{ '}}' }}` a literal `}}`, and `{{ '{{ 1 + 1 }}' }}` the text
+ * `{{ 1 + 1 }}`. The form is the string-literal expression of Jinja, Liquid and Go templates;
+ * a backslash escape would need doubling in JSON and double-quoted YAML.
  */
 import type { InputProblem } from '../errors.js';
 import { isObject, joinPath, type Json } from './util.js';
@@ -16,7 +21,16 @@ import { isObject, joinPath, type Json } from './util.js';
 /** Keys whose values are binary payloads, never templated. */
 export const BLOB_KEYS = new Set(['documentBase64', 'pdfBytes', 'bytes']);
 
-const REF = /\{\{([^{}]*)\}\}/g;
+/**
+ * Everything between double braces, scanned left to right: a literal `{{ 'text' }}` /
+ * `{{ "text" }}` (groups 1, 2) is tried first at each `{{`, so braces inside the quotes are
+ * text; otherwise a reference (group 3).
+ */
+const TOKEN = /\{\{[ \t]*(?:'([^'\n]*)'|"([^"\n]*)")[ \t]*\}\}|\{\{([^{}]*)\}\}/g;
+/** How to write `text` so it is sent literally. */
+export function literal(text: string): string {
+  return text.includes("'") ? `{{ "${text}" }}` : `{{ '${text}' }}`;
+}
 const NAME = /^[A-Za-z_][\w-]*(?:\.[\w-]+)*$/;
 /** `{ name }}`: a variable that lost one opening brace (a single `{`, not part of `{{`). */
 const HALF_OPENED = /(?<!\{)\{[ \t]*([A-Za-z_][\w-]*(?:\.[\w-]+)*)[ \t]*\}\}/g;
@@ -55,6 +69,10 @@ export class VariableScope {
   /** field path → the variables whose empty values left that field empty */
   readonly emptied = new Map<string, string[]>();
   readonly problems: InputProblem[] = [];
+  /** field paths where a `{{ 'literal' }}` put braces into the text on purpose */
+  readonly literalPaths = new Set<string>();
+  /** field paths still holding a `{{ … }}` that was not filled (missing, malformed, not text) */
+  readonly unfilledPaths = new Set<string>();
 
   constructor(
     readonly vars: Record<string, unknown>,
@@ -67,18 +85,25 @@ export class VariableScope {
     for (const message of brokenBraces(s, opts.content === true)) this.problems.push({ file: this.file, path, message });
     if (!s.includes('{{')) return s;
     const empty: string[] = [];
-    const out = s.replace(REF, (whole, inner: string) => {
+    const out = s.replace(TOKEN, (whole, q1: string | undefined, q2: string | undefined, inner: string | undefined) => {
+      if (inner === undefined) {
+        const text = q1 ?? q2 ?? '';
+        if (text.includes('{{') || text.includes('}}')) this.literalPaths.add(path);
+        return text;
+      }
       const name = inner.trim();
       if (!NAME.test(name)) {
         this.problems.push({
           file: this.file,
           path,
-          message: `malformed variable ${whole}: names use letters, digits, '_' and '-', with '.' for nesting, e.g. {{ signer.email }}`,
+          message: `malformed variable ${whole}: names use letters, digits, '_' and '-', with '.' for nesting, e.g. {{ signer.email }}; to send it as text, write ${literal(whole)}`,
         });
+        this.unfilledPaths.add(path);
         return whole;
       }
       const found = lookupVar(this.vars, name);
       if (!found.found || found.value === null || found.value === undefined) {
+        this.unfilledPaths.add(path);
         const paths = this.missing.get(name) ?? [];
         paths.push(path);
         this.missing.set(name, paths);
@@ -89,6 +114,7 @@ export class VariableScope {
       if (typeof v === 'string' && v.trim() === '' && !empty.includes(name)) empty.push(name);
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+      this.unfilledPaths.add(path);
       this.problems.push({
         file: this.file,
         path,
@@ -110,6 +136,14 @@ export class VariableScope {
     const refs = names.map((n) => `{{ ${n} }}`);
     const list = refs.length === 1 ? refs[0] : `${refs.slice(0, -1).join(', ')} and ${refs[refs.length - 1]}`;
     return `empty because ${list} ${names.length === 1 ? 'is' : 'are'} empty; give ${names.length === 1 ? names[0] : 'them'} a value`;
+  }
+
+  /**
+   * True when the text at `path` still holds an unfilled `{{ … }}` (already reported), so checks
+   * of its final value (length, email, name) should wait; braces a literal put there do not count.
+   */
+  hasUnfilled(path: string, value: string): boolean {
+    return value.includes('{{') && this.unfilledPaths.has(path);
   }
 
   /** Substitutes in every string of a JSON-like value (returns a new value). */
@@ -162,17 +196,17 @@ export class VariableScope {
  * that nothing opened (in document content only the `{ name }}` form, see the file comment).
  */
 export function brokenBraces(s: string, content = false): string[] {
-  // Complete references are blanked out (same length, so offsets stay) before looking for strays.
-  const masked = s.replace(REF, (m) => '\u0000'.repeat(m.length));
+  // Complete references and literals are blanked out (same length, so offsets stay) before looking for strays.
+  const masked = s.replace(TOKEN, (m) => '\u0000'.repeat(m.length));
   const found: { at: number; message: string }[] = [];
   for (let at = masked.indexOf('{{'); at !== -1; at = masked.indexOf('{{', at + 2)) {
     const name = OPENED.exec(masked.slice(at))?.[1];
-    found.push({ at, message: `'{{' is not closed: ${excerpt(s, at)}${name ? ` (did you mean {{ ${name} }}?)` : ''}; a variable is written {{ name }}` });
+    found.push({ at, message: `'{{' is not closed: ${excerpt(s, at)}${name ? ` (did you mean {{ ${name} }}?)` : ''}; a variable is written {{ name }}${name ? '' : `, and a literal '{{' is written ${literal('{{')}`}` });
   }
   if (!content) {
     // `{{{ name }}}`: the reference works but the extra brace would be sent as text. (In document
     // content `color:{{ c }}}` is CSS closing a block, so it is left alone there.)
-    for (const m of s.matchAll(REF)) {
+    for (const m of s.matchAll(TOKEN)) {
       const end = m.index! + m[0].length;
       if (s[m.index! - 1] === '{' || s[end] === '}') {
         found.push({ at: m.index!, message: `extra brace around ${m[0]}: ${excerpt(s, m.index!)}; a variable is written {{ name }}, and the extra brace would be sent as text` });
@@ -185,7 +219,7 @@ export function brokenBraces(s: string, content = false): string[] {
     const name = halfOpened.get(at);
     if (content && name === undefined) continue;
     const start = name === undefined ? at : masked.lastIndexOf('{', at);
-    found.push({ at: start, message: `'}}' has no opening '{{': ${excerpt(s, start)}${name ? ` (did you mean {{ ${name} }}?)` : ''}; a variable is written {{ name }}` });
+    found.push({ at: start, message: `'}}' has no opening '{{': ${excerpt(s, start)}${name ? ` (did you mean {{ ${name} }}?)` : ''}; a variable is written {{ name }}${name ? '' : `, and a literal '}}' is written ${literal('}}')}`}` });
   }
   found.sort((a, b) => a.at - b.at);
   const out = found.slice(0, MAX_BRACE_PROBLEMS).map((f) => f.message);
@@ -234,9 +268,9 @@ export function lookupVar(vars: unknown, name: string): { found: boolean; value?
 /** Every variable name referenced in a value (for documentation/dry runs). */
 export function referencedVariables(value: unknown, out = new Set<string>()): Set<string> {
   if (typeof value === 'string') {
-    for (const m of value.matchAll(REF)) {
-      const n = m[1]!.trim();
-      if (NAME.test(n)) out.add(n);
+    for (const m of value.matchAll(TOKEN)) {
+      const n = m[3]?.trim();
+      if (n !== undefined && NAME.test(n)) out.add(n);
     }
   } else if (Array.isArray(value)) value.forEach((v) => referencedVariables(v, out));
   else if (isObject(value)) {
