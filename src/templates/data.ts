@@ -7,14 +7,24 @@ import { buildEnvelope, type BuildOptions } from './build.js';
 import type { LoadedTemplate } from './load.js';
 import { jsonNestingOffset, MAX_NESTING, offsetToLineCol } from './parse.js';
 import { isObject } from './util.js';
-import { ROW_PROBLEM } from './variables.js';
+import { ROW_PROBLEM, rowProblem } from './variables.js';
 
 /** One data row: its 1-based line in the file and its variables. */
 export interface DataRow {
   line: number;
   vars: Record<string, unknown>;
-  /** why this row cannot be used (also carried in vars[ROW_PROBLEM]) */
+  /**
+   * Why this row cannot be used (a ragged CSV row, a JSON item that is not an object, a JSON
+   * Lines line that does not parse); undefined for a usable row. This is the field to read.
+   * The same reason also travels in `vars[ROW_PROBLEM]`, for callers that merge a row's
+   * variables and hand them to buildEnvelope, which refuses such a row with this reason.
+   */
   problem?: string;
+}
+
+/** Why a row cannot be used: its `problem`, or the mark in its variables (rows made elsewhere). */
+export function dataRowProblem(row: DataRow): string | undefined {
+  return row.problem ?? rowProblem(row.vars);
 }
 
 /** A row that cannot be used: reported when the row is built, alongside every other row's problems. */
@@ -162,14 +172,19 @@ function csvRows(text: string, path: string): DataRow[] {
   return rows;
 }
 
-/** Builds and validates every row without network; problems carry `path: "row N (line L)"`. */
+/** Builds and validates every row without network (a row with a `problem` is reported, not built); problems carry `path: "row N (line L)"`. */
 export async function validateRows(t: LoadedTemplate, rows: DataRow[], base: BuildOptions): Promise<InputProblem[]> {
   const problems: InputProblem[] = [];
   for (const [i, row] of rows.entries()) {
+    const where = `row ${i + 1} (line ${row.line})`;
+    const bad = dataRowProblem(row);
+    if (bad !== undefined) {
+      problems.push({ path: where, message: bad });
+      continue;
+    }
     try {
       await buildEnvelope(t, { ...base, vars: { ...(base.vars ?? {}), ...row.vars } });
     } catch (e) {
-      const where = `row ${i + 1} (line ${row.line})`;
       if (e instanceof InvalidInputError) {
         for (const p of e.problems) problems.push({ file: p.file, path: where, message: formatProblem({ path: p.path, message: p.message }) });
       } else if (e instanceof UsageError) {

@@ -5,7 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEnvelope, loadTemplate, parseDataFile, rowProblem, validateRows } from '../../src/templates/index.js';
+import { buildEnvelope, dataRowProblem, loadTemplate, parseDataFile, ROW_PROBLEM, rowProblem, validateRows } from '../../src/templates/index.js';
 import { cliHarness, type CliHarness } from '../helpers/cli.js';
 import { put, rejection, tmp } from './helpers.js';
 
@@ -93,5 +93,27 @@ describe('esign send --data with ragged and bad rows', () => {
       expect(r.err).toContain(`${data}: ${row}`);
     }
     expect(r.requests).toEqual([]);
+  });
+});
+
+describe('DataRow.problem is the API (the ROW_PROBLEM mark stays for compatibility)', () => {
+  it('parseDataFile sets problem and the mark to the same reason; good rows have neither', async () => {
+    const rows = await parseDataFile(await put(dir, 'api.csv', HEADER + 'Acme,Pat,pat@example.test\nAcme,Bo\n'));
+    expect(rows.map((r) => [r.problem, rowProblem(r.vars), dataRowProblem(r)])).toEqual([
+      [undefined, undefined, undefined],
+      ['has 2 fields, the header has 3', 'has 2 fields, the header has 3', 'has 2 fields, the header has 3'],
+    ]);
+  });
+  it('validateRows reports a row by its problem field alone, without building it', async () => {
+    const t = await loadTemplate(NDA);
+    // Rows made by a caller: problem set, no mark in vars (and vars that would build fine).
+    const good = { company: 'Acme', counterparty: { name: 'Pat', email: 'pat@example.test' } };
+    const problems = await validateRows(t, [{ line: 2, vars: good }, { line: 3, vars: good, problem: 'rejected upstream' }], { roles: [LEGAL] });
+    expect(problems).toEqual([{ path: 'row 2 (line 3)', message: 'rejected upstream' }]);
+  });
+  it('a row carrying only the old mark is still reported the same way', async () => {
+    const t = await loadTemplate(NDA);
+    const problems = await validateRows(t, [{ line: 4, vars: { [ROW_PROBLEM]: 'marked only' } as Record<string, unknown> }], { roles: [LEGAL] });
+    expect(problems).toEqual([{ path: 'row 1 (line 4)', message: 'marked only' }]);
   });
 });
