@@ -6,7 +6,7 @@
 import { ApiError, EsignError, InterruptedError, NetworkError } from '../errors.js';
 import type { HttpResponse } from '../http/transport.js';
 import { isOutcomeUnknown } from './envelopes.js';
-import { jsonResponse, type RestClient } from './rest.js';
+import { answerObject, jsonResponse, type RestClient } from './rest.js';
 
 /** DocuSign's cap on copies in one bulk send list (BULK_SEND_MAX_COPIES_EXCEEDED above it). */
 export const MAX_COPIES_PER_LIST = 1000;
@@ -50,16 +50,6 @@ export interface QueuedBatch {
   recovered?: boolean;
 }
 
-/** The JSON object of an answer, or undefined when it is empty or not a JSON object. */
-function answerObject(res: HttpResponse): Record<string, unknown> | undefined {
-  if (res.body.length === 0) return undefined;
-  try {
-    const j = res.json<unknown>();
-    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 

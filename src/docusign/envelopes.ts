@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { HttpResponse } from '../http/transport.js';
-import { jsonResponse, type RestClient } from './rest.js';
+import { answerObject, jsonResponse, type RestClient } from './rest.js';
 import { ApiError, EsignError, InterruptedError, NetworkError } from '../errors.js';
 import { mimeFor } from '../documents/text.js';
 
@@ -167,7 +167,7 @@ export async function createEnvelope(
     throw e;
   }
 
-  const answer = parseAnswer(res);
+  const answer = answerObject(res);
   if (typeof answer?.envelopeId === 'string' && answer.envelopeId !== '') return answer as unknown as EnvelopeSummary;
 
   // A 2xx without an envelopeId (empty, not JSON, or DocuSign's asynchronous "Processing" answer):
@@ -193,16 +193,6 @@ export async function createEnvelope(
   );
 }
 
-/** The JSON object of an answer, or undefined when the body is empty or not a JSON object. */
-function parseAnswer(res: HttpResponse): Record<string, unknown> | undefined {
-  if (res.body.length === 0) return undefined;
-  try {
-    const j = res.json<unknown>();
-    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function isTrue(v: unknown): boolean {
   return v === true || (typeof v === 'string' && v.toLowerCase() === 'true');

@@ -147,3 +147,14 @@ export class RestClient {
 function redirectTarget(location: string): string {
   return location.replace(/[?#].*$/, '');
 }
+
+/** The JSON object of an answer, or undefined when the body is empty or not a JSON object. */
+export function answerObject(res: HttpResponse): Record<string, unknown> | undefined {
+  if (res.body.length === 0) return undefined;
+  try {
+    const j = res.json<unknown>();
+    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -7,6 +7,7 @@ import { memoryIo } from '../../src/output/io.js';
 import type { Overrides } from '../../src/context.js';
 import { startEmulator, seedDemo, type Emulator, type EmulatorOptions, type DemoSeed } from '../../src/emulator/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { seedEnv } from '../helpers/cli.js';
 
 export interface RsaPair {
   privateKey: KeyObject;
@@ -78,15 +79,7 @@ export async function emuSetup(opts: EmulatorOptions = {}, o: { consent?: boolea
   const dir = tmpDir();
   const keyFile = writeFile(dir, 'private.pem', seed.privateKeyPem);
   const configDir = path.join(dir, 'cfg');
-  const env: NodeJS.ProcessEnv = {
-    CI: 'true',
-    ESIGN_CONFIG_DIR: configDir,
-    ESIGN_ENV: emu.oauthUrl,
-    ESIGN_INTEGRATION_KEY: seed.integrationKey,
-    ESIGN_USER_ID: seed.userId,
-    ESIGN_PRIVATE_KEY_FILE: keyFile,
-    ESIGN_REDIRECT_URI: seed.redirectUri,
-  };
+  const env = seedEnv(emu, seed, configDir, keyFile);
   return { emu, seed, dir, keyFile, configDir, env };
 }
 

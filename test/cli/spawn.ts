@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, seedDemo, type Emulator, type DemoSeed, type EmulatorOptions } from '../../src/emulator/index.js';
+import { seedEnv } from '../helpers/cli.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'esign.js');
@@ -60,18 +61,7 @@ export async function spawnHarness(o: { consent?: boolean; emulator?: EmulatorOp
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'esign-spawn-'));
   const keyFile = path.join(root, 'key.pem');
   fs.writeFileSync(keyFile, seed.privateKeyPem, { mode: 0o600 });
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: root,
-    CI: 'true',
-    NO_COLOR: '1',
-    ESIGN_CONFIG_DIR: path.join(root, 'config'),
-    ESIGN_ENV: emu.oauthUrl,
-    ESIGN_INTEGRATION_KEY: seed.integrationKey,
-    ESIGN_USER_ID: seed.userId,
-    ESIGN_PRIVATE_KEY_FILE: keyFile,
-    ESIGN_REDIRECT_URI: seed.redirectUri,
-  };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root, NO_COLOR: '1', ...seedEnv(emu, seed, path.join(root, 'config'), keyFile) };
   return {
     emu,
     seed,

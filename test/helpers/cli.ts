@@ -30,6 +30,19 @@ export interface CliHarness {
   close(): Promise<void>;
 }
 
+/** The environment that points esign at a seeded emulator: ESIGN_* settings, CI=true, a config folder. */
+export function seedEnv(emu: Emulator, seed: DemoSeed, configDir: string, keyFile: string): NodeJS.ProcessEnv {
+  return {
+    CI: 'true',
+    ESIGN_CONFIG_DIR: configDir,
+    ESIGN_ENV: emu.oauthUrl,
+    ESIGN_INTEGRATION_KEY: seed.integrationKey,
+    ESIGN_USER_ID: seed.userId,
+    ESIGN_PRIVATE_KEY_FILE: keyFile,
+    ESIGN_REDIRECT_URI: seed.redirectUri,
+  };
+}
+
 /** Starts an emulator, seeds it, grants consent (unless told not to) and returns a runner. */
 export async function cliHarness(o: { consent?: boolean; emulator?: EmulatorOptions } = {}): Promise<CliHarness> {
   const emu = await startEmulator(o.emulator ?? {});
@@ -39,18 +52,7 @@ export async function cliHarness(o: { consent?: boolean; emulator?: EmulatorOpti
   const configDir = path.join(root, 'config');
   const keyFile = path.join(root, 'key.pem');
   fs.writeFileSync(keyFile, seed.privateKeyPem, { mode: 0o600 });
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: root,
-    CI: 'true',
-    NO_COLOR: '1',
-    ESIGN_CONFIG_DIR: configDir,
-    ESIGN_ENV: emu.oauthUrl,
-    ESIGN_INTEGRATION_KEY: seed.integrationKey,
-    ESIGN_USER_ID: seed.userId,
-    ESIGN_PRIVATE_KEY_FILE: keyFile,
-    ESIGN_REDIRECT_URI: seed.redirectUri,
-  };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root, NO_COLOR: '1', ...seedEnv(emu, seed, configDir, keyFile) };
   return {
     emu,
     seed,
