@@ -1,5 +1,6 @@
 /** Shared fixtures for the auth tests: key pairs in every format, temp folders, in-process runs. */
 import fs from 'node:fs';
+import { afterEach } from 'vitest';
 import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { main } from '../../src/cli.js';
@@ -86,4 +87,21 @@ export async function emuSetup(opts: EmulatorOptions = {}, o: { consent?: boolea
 /** Requests the emulator saw to one path since `from` (an index into emu.requests). */
 export function callsTo(emu: Emulator, p: string, from = 0): number {
   return emu.requests.slice(from).filter((r) => r.path === p).length;
+}
+
+/**
+ * `emuSetup` for a test file: every emulator it starts (and any other one given to `track`) is
+ * closed after each test.
+ */
+export function emuSetupPerTest(): typeof emuSetup & { track(e: Emulator): void } {
+  const started: Emulator[] = [];
+  afterEach(async () => {
+    while (started.length) await started.pop()!.close();
+  });
+  const setup = async (...a: Parameters<typeof emuSetup>) => {
+    const s = await emuSetup(...a);
+    started.push(s.emu);
+    return s;
+  };
+  return Object.assign(setup, { track: (e: Emulator) => void started.push(e) });
 }

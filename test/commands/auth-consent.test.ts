@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { callsTo, emuSetup, run, type EmuSetup } from '../auth/fixtures.js';
+import { callsTo, emuSetupPerTest, run, type EmuSetup } from '../auth/fixtures.js';
 
-const started: Emulator[] = [];
-async function setup(...a: Parameters<typeof emuSetup>): Promise<EmuSetup> {
-  const s = await emuSetup(...a);
-  started.push(s.emu);
-  return s;
-}
-afterEach(async () => {
-  while (started.length) await started.pop()!.close();
-});
+const setup = emuSetupPerTest();
 
 const consentsOf = (s: EmuSetup) =>
   s.emu.state.consents().filter((c) => c.integrationKey === s.seed.integrationKey && c.userId === s.seed.userId);
@@ -139,7 +131,7 @@ describe('esign consent', () => {
   it('BR-04: consent given on "demo" does not carry over to another environment: exit 3, URL on that host, admin hint', async () => {
     const demo = await setup();
     const prod = await startEmulator({ quiet: true });
-    started.push(prod);
+    setup.track(prod);
     prod.addIntegration({ integrationKey: demo.seed.integrationKey, publicKeys: [demo.seed.publicKeyPem], redirectUris: [`${prod.oauthUrl}/consent-done`] });
     prod.addUser({ userId: demo.seed.userId, name: demo.seed.name, email: demo.seed.email, accounts: [{ isDefault: true }] });
     expect((await run(['token'], demo.env)).code).toBe(0);

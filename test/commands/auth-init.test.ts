@@ -1,19 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Prompter } from '../../src/context.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import { callsTo, emuSetup, keyLines, rsaPair, run, tmpDir, writeFile, type EmuSetup } from '../auth/fixtures.js';
+import { callsTo, emuSetupPerTest, keyLines, rsaPair, run, tmpDir, writeFile, type EmuSetup } from '../auth/fixtures.js';
 
-const started: Emulator[] = [];
-async function setup(...a: Parameters<typeof emuSetup>): Promise<EmuSetup> {
-  const s = await emuSetup(...a);
-  started.push(s.emu);
-  return s;
-}
-afterEach(async () => {
-  while (started.length) await started.pop()!.close();
-});
+const setup = emuSetupPerTest();
 
 /** Only what a newcomer's shell has: no ESIGN_* settings, just a config folder. */
 const bare = (s: EmuSetup, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ CI: 'true', ESIGN_CONFIG_DIR: s.configDir, ...extra });

@@ -1,22 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Context } from '../../src/context.js';
 import { memoryIo } from '../../src/output/io.js';
 import { TokenCache } from '../../src/auth/token.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import { callsTo, emuSetup, keyLines, rsaPair, run, writeFile, type EmuSetup } from '../auth/fixtures.js';
+import { callsTo, emuSetupPerTest, keyLines, rsaPair, run, writeFile, type EmuSetup } from '../auth/fixtures.js';
 
-const started: Emulator[] = [];
-async function setup(...a: Parameters<typeof emuSetup>): Promise<EmuSetup> {
-  const s = await emuSetup(...a);
-  started.push(s.emu);
-  return s;
-}
-afterEach(async () => {
-  while (started.length) await started.pop()!.close();
-});
+const setup = emuSetupPerTest();
 
 function cacheFiles(configDir: string): string[] {
   try {
@@ -85,7 +77,7 @@ describe('esign token', () => {
     await run(['token'], s.env);
     // Same IK and user on another OAuth host: its own entry.
     const other = await startEmulator({ quiet: true });
-    started.push(other);
+    setup.track(other);
     other.addIntegration({ integrationKey: s.seed.integrationKey, publicKeys: [s.seed.publicKeyPem], redirectUris: [s.seed.redirectUri] });
     other.addUser({ userId: s.seed.userId, name: 'Other Host', email: 'o@example.test', accounts: [{ isDefault: true }] });
     other.grantConsent(s.seed.integrationKey, s.seed.userId, ['signature', 'impersonation']);
@@ -334,7 +326,7 @@ describe('token endpoint errors: one line of cause, one of next step', () => {
   it('BR-10: the integration key of the other environment (key known only on "demo") → issuer_not_found on the other host', async () => {
     const demo = await setup();
     const prod = await startEmulator({ quiet: true });
-    started.push(prod);
+    setup.track(prod);
     const r = await run(['token', '--env', prod.oauthUrl], demo.env);
     expect(r.code).toBe(4);
     expect(r.err).toContain(`is not known to ${prod.oauthUrl}`);
