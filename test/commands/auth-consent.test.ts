@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator } from '../../src/emulator/index.js';
 import { callsTo, emuSetupPerTest, run, type EmuSetup } from '../auth/fixtures.js';
 
 const setup = emuSetupPerTest();

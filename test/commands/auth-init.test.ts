@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Prompter } from '../../src/context.js';
-import type { Emulator } from '../../src/emulator/index.js';
 import { callsTo, emuSetupPerTest, keyLines, rsaPair, run, tmpDir, writeFile, type EmuSetup } from '../auth/fixtures.js';
 
 const setup = emuSetupPerTest();

@@ -5,7 +5,6 @@ import { Context } from '../../src/context.js';
 import { memoryIo } from '../../src/output/io.js';
 import { TokenCache } from '../../src/auth/token.js';
 import { startEmulator } from '../../src/emulator/index.js';
-import type { Emulator } from '../../src/emulator/index.js';
 import { callsTo, emuSetupPerTest, keyLines, rsaPair, run, writeFile, type EmuSetup } from '../auth/fixtures.js';
 
 const setup = emuSetupPerTest();
