@@ -100,7 +100,9 @@ ${message ? `<p id="message" class="error">${esc(message)}</p>` : ''}
 <p>This app would like to:</p><ul id="scopes">${items}</ul>
 <form method="post" action="/oauth/auth">
 ${hidden}
-<label>Email <input type="email" name="email" id="email" autocomplete="username"></label>
+<label>Email <input type="email" name="email" id="email" autocomplete="username" list="emulator-users"></label>
+<datalist id="emulator-users">${[...emu.users.values()].map((u) => `<option value="${esc(u.email)}">`).join('')}</datalist>
+<p class="emulator-note">(esign emulator: log in as one of its users — ${[...emu.users.values()].map((u) => esc(u.email)).join(', ') || 'none registered'})</p>
 <button type="submit" id="allow" name="decision" value="allow">Allow</button>
 <button type="submit" id="deny" name="decision" value="deny">Deny</button>
 </form></main></body></html>`;

@@ -41,3 +41,12 @@ it('init warns about a redirect URI ending in "/" (BR-05: matching is exact)', a
   const ok = await h.run(['init', '--profile', 'noslash', '--redirect-uri', 'https://app.example.test/ds/callback']);
   expect(ok.err).not.toMatch(/ends with/);
 });
+
+it('consent --check without a redirect URI still exits 3 when consent is missing, and says why there is no URL', async () => {
+  h.emu.revokeConsent(h.seed.integrationKey, h.seed.userId);
+  const r = await h.run(['consent', '--check', '--json'], { env: { ESIGN_REDIRECT_URI: '' } });
+  expect(r.code).toBe(3);
+  expect(JSON.parse(r.out).granted).toBe(false);
+  expect(r.err).toContain('set ESIGN_REDIRECT_URI');
+  h.emu.grantConsent(h.seed.integrationKey, h.seed.userId);
+});

@@ -34,6 +34,8 @@ export async function runConsent(ctx: Context, o: ConsentOptions): Promise<numbe
     if (granted) return 0;
     const url = safeUrl(ctx, o.admin);
     if (url) p.info(`Grant it by opening: ${url}`);
+    // Without a redirect URI there is no URL to show: say so even with --json/--quiet (stderr).
+    else p.warn('no consent URL: set ESIGN_REDIRECT_URI (or --redirect-uri) to a redirect URI registered on the integration key to get one');
     return 3;
   }
 
