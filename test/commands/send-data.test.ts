@@ -119,7 +119,12 @@ describe('esign send --data', () => {
     const r2 = await h.run(['send', NDA, '--data', file, ...LEGAL, '--json', '--resume']);
     expect(r2.code).toBe(0);
     const lines = r2.out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(7);
+    // One line per row: 7 sent now, 5 skipped with the envelope id the first run created.
+    expect(lines).toHaveLength(12);
+    const skipped = lines.filter((l) => l.skipped);
+    expect(skipped.map((l) => l.row).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    const firstIds = r1.out.trim().split('\n').map((l) => JSON.parse(l).envelopeId).sort();
+    expect(skipped.map((l) => l.envelopeId).sort()).toEqual(firstIds);
     expect(creates(r2)).toHaveLength(7);
     const lookups = r2.requests.filter((q) => q.method === 'GET' && /\/envelopes$/.test(q.path));
     expect(lookups).toHaveLength(1);

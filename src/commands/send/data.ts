@@ -336,7 +336,10 @@ async function sendRows(ctx: Context, f: SendFlags, all: PreparedRow[], concurre
     skipped = all.length - rows.length;
     for (const r of all) {
       const s = sent.get(r.transactionId);
-      if (s) p.info(`↷ row ${r.row} (line ${r.line}): already sent as envelope ${s.envelopeId} (${s.status.toLowerCase()}); skipped`);
+      if (!s) continue;
+      p.info(`↷ row ${r.row} (line ${r.line}): already sent as envelope ${s.envelopeId} (${s.status.toLowerCase()}); skipped`);
+      // A script rebuilding results.jsonl from a resumed run still gets every row's envelope id.
+      if (p.opts.json) p.jsonLine({ row: r.row, skipped: true, envelopeId: s.envelopeId, status: s.status.toLowerCase() });
     }
   }
 
