@@ -9,5 +9,7 @@ export default defineConfig({
     // unless ESIGN_REQUIRE_BROWSER=1 (set by .ci/run), where absence is a failure.
     pool: 'forks',
     reporters: ['default', './test/reporters/summary.ts'],
+    // After all files: scan every recorded CLI output for secrets (test/helpers/leak-log.ts).
+    globalSetup: ['./test/global-leak-scan.ts'],
   },
 });

@@ -9,6 +9,7 @@ import type { Overrides } from '../../src/context.js';
 import { startEmulator, seedDemo, type Emulator, type EmulatorOptions, type DemoSeed } from '../../src/emulator/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { seedEnv } from '../helpers/cli.js';
+import { emulatorTokens, recordOutput, recordSecrets } from '../helpers/leak-log.js';
 
 export interface RsaPair {
   privateKey: KeyObject;
@@ -53,6 +54,7 @@ export interface RunResult {
 export async function run(argv: string[], env: NodeJS.ProcessEnv, overrides: Overrides = {}, tty = false): Promise<RunResult> {
   const io = memoryIo({ tty });
   const code = await main(argv, io, env, overrides);
+  recordOutput(argv, io.out(), io.err());
   return { code, out: io.out(), err: io.err() };
 }
 
@@ -81,6 +83,7 @@ export async function emuSetup(opts: EmulatorOptions = {}, o: { consent?: boolea
   const keyFile = writeFile(dir, 'private.pem', seed.privateKeyPem);
   const configDir = path.join(dir, 'cfg');
   const env = seedEnv(emu, seed, configDir, keyFile);
+  recordSecrets([seed.privateKeyPem]);
   return { emu, seed, dir, keyFile, configDir, env };
 }
 
@@ -96,7 +99,11 @@ export function callsTo(emu: Emulator, p: string, from = 0): number {
 export function emuSetupPerTest(): typeof emuSetup & { track(e: Emulator): void } {
   const started: Emulator[] = [];
   afterEach(async () => {
-    while (started.length) await started.pop()!.close();
+    while (started.length) {
+      const e = started.pop()!;
+      recordSecrets(emulatorTokens(e));
+      await e.close();
+    }
   });
   const setup = async (...a: Parameters<typeof emuSetup>) => {
     const s = await emuSetup(...a);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, seedDemo, type Emulator, type DemoSeed, type EmulatorOptions } from '../../src/emulator/index.js';
 import { seedEnv } from '../helpers/cli.js';
+import { emulatorTokens, recordOutput, recordSecrets } from '../helpers/leak-log.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'esign.js');
@@ -36,7 +37,10 @@ export function esign(args: string[], env: NodeJS.ProcessEnv, o: { cwd?: string;
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+    child.on('close', (code, signal) => {
+      recordOutput(args, out, err);
+      resolve({ code, signal, out, err });
+    });
     o.onStart?.(child);
   });
 }
@@ -61,6 +65,7 @@ export async function spawnHarness(o: { consent?: boolean; emulator?: EmulatorOp
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'esign-spawn-'));
   const keyFile = path.join(root, 'key.pem');
   fs.writeFileSync(keyFile, seed.privateKeyPem, { mode: 0o600 });
+  recordSecrets([seed.privateKeyPem]);
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root, NO_COLOR: '1', ...seedEnv(emu, seed, path.join(root, 'config'), keyFile) };
   return {
     emu,
@@ -70,6 +75,7 @@ export async function spawnHarness(o: { consent?: boolean; emulator?: EmulatorOp
     env,
     run: (args, extra = {}, ro = {}) => esign(args, { ...env, ...extra }, ro),
     async close() {
+      recordSecrets(emulatorTokens(emu));
       await emu.close();
       fs.rmSync(root, { recursive: true, force: true });
     },

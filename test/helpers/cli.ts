@@ -10,6 +10,7 @@ import { memoryIo } from '../../src/output/io.js';
 import { clearSecrets } from '../../src/output/redact.js';
 import { startEmulator, seedDemo, type Emulator, type EmulatorOptions, type DemoSeed } from '../../src/emulator/index.js';
 import type { Overrides } from '../../src/context.js';
+import { emulatorTokens, recordOutput, recordSecrets } from './leak-log.js';
 
 export interface RunResult {
   code: number;
@@ -52,6 +53,7 @@ export async function cliHarness(o: { consent?: boolean; emulator?: EmulatorOpti
   const configDir = path.join(root, 'config');
   const keyFile = path.join(root, 'key.pem');
   fs.writeFileSync(keyFile, seed.privateKeyPem, { mode: 0o600 });
+  recordSecrets([seed.privateKeyPem]);
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root, NO_COLOR: '1', ...seedEnv(emu, seed, configDir, keyFile) };
   return {
     emu,
@@ -64,6 +66,8 @@ export async function cliHarness(o: { consent?: boolean; emulator?: EmulatorOpti
       const before = emu.requests.length;
       const code = await main(args, io, { ...env, ...(r.env ?? {}) }, { backoffMs: 5, ...(r.overrides ?? {}) });
       clearSecrets();
+      recordOutput(args, io.out(), io.err());
+      recordSecrets(emulatorTokens(emu));
       return { code, out: io.out(), err: io.err(), requests: emu.requests.slice(before) };
     },
     async close() {

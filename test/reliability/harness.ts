@@ -8,6 +8,7 @@ import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, expect } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
+import { emulatorTokens, recordOutput, recordSecrets } from '../helpers/leak-log.js';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import type { Overrides } from '../../src/context.js';
@@ -32,7 +33,11 @@ let keyPemMemo: string | undefined;
 const emulators: EmulatorImpl[] = [];
 /** One RSA key per test file (generation costs ~100 ms). */
 export function testKeyPem(): string {
-  return (keyPemMemo ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  if (!keyPemMemo) {
+    keyPemMemo = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    recordSecrets([keyPemMemo]);
+  }
+  return keyPemMemo;
 }
 
 /** A temp folder, removed after the test file (test/helpers/tmp.ts). */
@@ -92,6 +97,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, overrides: 
   const code = await main(argv, io, env, { backoffMs: 5, ...overrides });
   const r = { code, out: io.out(), err: io.err() };
   recorded.push({ argv, out: r.out, err: r.err });
+  recordOutput(argv, r.out, r.err);
+  for (const e of emulators) recordSecrets(emulatorTokens(e));
   return r;
 }
 
