@@ -1,4 +1,5 @@
 import type { Reporter, File, Task } from 'vitest';
+import { scanLeaks } from '../leak-scan.js';
 
 /**
  * Prints one plain closing line, `N passed, N failed, N skipped`, after vitest's own summary, so
@@ -19,6 +20,15 @@ export default class SummaryReporter implements Reporter {
     for (const f of files) {
       if (f.result?.state === 'fail' && f.tasks.length === 0) failed++; // a file that failed to load
       f.tasks.forEach(walk);
+    }
+    // The suite-wide leak scan (test/leak-scan.ts) counts as one more test: a leak fails it.
+    const dir = process.env.ESIGN_LEAK_LOG_DIR;
+    if (dir) {
+      const scan = scanLeaks(dir);
+      process.stdout.write(`\nleak scan: ${scan.runs} CLI runs checked against ${scan.secrets} known secrets, ${scan.leaks.length} leak(s)\n`);
+      for (const l of scan.leaks.slice(0, 20)) process.stdout.write(`  leak: ${l}\n`);
+      if (scan.leaks.length) failed++;
+      else passed++;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
