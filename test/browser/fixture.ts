@@ -10,6 +10,7 @@ import { makePdf } from '../../src/emulator/pdf.js';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import type { Overrides } from '../../src/context.js';
+import { seedEnv } from '../helpers/cli.js';
 
 export interface Fixture {
   emu: Emulator;
@@ -40,17 +41,7 @@ export async function startFixture(opts: EmulatorOptions & { consent?: boolean }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'esign-test-'));
   const keyFile = path.join(dir, 'key.pem');
   fs.writeFileSync(keyFile, seed.privateKeyPem, { mode: 0o600 });
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    CI: 'true',
-    NO_COLOR: '1',
-    ESIGN_CONFIG_DIR: path.join(dir, 'config'),
-    ESIGN_ENV: emu.oauthUrl,
-    ESIGN_INTEGRATION_KEY: seed.integrationKey,
-    ESIGN_USER_ID: seed.userId,
-    ESIGN_PRIVATE_KEY_FILE: keyFile,
-    ESIGN_REDIRECT_URI: seed.redirectUri,
-  };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NO_COLOR: '1', ...seedEnv(emu, seed, path.join(dir, 'config'), keyFile) };
   const run = async (argv: string[], overrides: Overrides = {}) => {
     const io = memoryIo();
     const code = await main(argv, io, env, overrides);

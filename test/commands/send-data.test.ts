@@ -2,14 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliHarness, type CliHarness } from '../helpers/cli.js';
+import { cliHarness, envelopeCreates, type CliHarness } from '../helpers/cli.js';
 import { allRecipients } from '../../src/emulator/envelopes.js';
 
 const NDA = path.resolve(__dirname, '../../templates/nda.yaml');
 const LEGAL = ['--role', 'Legal=Lee Legal <legal@example.test>'];
-
-const creates = (r: { requests: { method: string; path: string; host: string }[] }) =>
-  r.requests.filter((q) => q.host === 'rest' && q.method === 'POST' && /\/envelopes$/.test(q.path));
 
 let h: CliHarness;
 let tmp: string;
@@ -43,7 +40,7 @@ describe('esign send --data', () => {
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(30);
     expect(new Set(lines.map((l) => l.envelopeId)).size).toBe(30);
-    expect(creates(r)).toHaveLength(30);
+    expect(envelopeCreates(r)).toHaveLength(30);
     expect(h.emu.state.envelopes().length - before).toBe(30);
     // Row fields became variables, and --role filled the role on every row.
     const emails = lines.map((l) => l.recipients.find((x: { roleName: string }) => x.roleName === 'Counterparty').email).sort();
@@ -125,7 +122,7 @@ describe('esign send --data', () => {
     expect(skipped.map((l) => l.row).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     const firstIds = r1.out.trim().split('\n').map((l) => JSON.parse(l).envelopeId).sort();
     expect(skipped.map((l) => l.envelopeId).sort()).toEqual(firstIds);
-    expect(creates(r2)).toHaveLength(7);
+    expect(envelopeCreates(r2)).toHaveLength(7);
     const lookups = r2.requests.filter((q) => q.method === 'GET' && /\/envelopes$/.test(q.path));
     expect(lookups).toHaveLength(1);
     expect(lookups[0]!.query.transaction_ids!.split(',')).toHaveLength(12);
@@ -133,7 +130,7 @@ describe('esign send --data', () => {
     // Again: everything is there now.
     const r3 = await h.run(['send', NDA, '--data', file, ...LEGAL, '--resume', '--quiet']);
     expect(r3.code).toBe(0);
-    expect(creates(r3)).toHaveLength(0);
+    expect(envelopeCreates(r3)).toHaveLength(0);
   });
 
   it('on a terminal: a progress bar on stderr, result lines on stdout after it', async () => {

@@ -2,18 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliHarness, type CliHarness } from '../helpers/cli.js';
+import { cliHarness, envelopeCreates, type CliHarness } from '../helpers/cli.js';
 import { REAL_INPUTS, SHARED_DIR, describeShared } from '../helpers/shared.js';
 import { allRecipients } from '../../src/emulator/envelopes.js';
-import type { RequestLogEntry } from '../../src/emulator/index.js';
 
 const REAL = REAL_INPUTS;
 const NDA = path.resolve(__dirname, '../../templates/nda.yaml');
 const NDA_VARS = ['--var', 'counterparty.name=Pat Example', '--var', 'counterparty.email=pat@example.test', '--var', 'company=Acme'];
 const LEGAL = ['--role', 'Legal=Lee Legal <legal@example.test>'];
-
-const creates = (r: { requests: RequestLogEntry[] }) =>
-  r.requests.filter((q) => q.method === 'POST' && /\/envelopes$/.test(q.path));
 
 let h: CliHarness;
 let tmp: string;
@@ -48,7 +44,7 @@ describe('esign send: the NDA example (issue 4 done-when)', () => {
   it('uploads documents as binary multipart parts, not base64 in JSON', async () => {
     const r = await h.run(['send', NDA, ...NDA_VARS, ...LEGAL, '--quiet']);
     expect(r.code).toBe(0);
-    const create = creates(r)[0]!;
+    const create = envelopeCreates(r)[0]!;
     expect(String(create.requestHeaders['content-type'])).toMatch(/^multipart\/form-data; boundary=/);
     // The whole request is about the PDF's size: base64 would make it a third larger.
     const pdf = fs.statSync(path.resolve(__dirname, '../../templates/nda.pdf')).size;
@@ -142,7 +138,7 @@ describeShared('web-app exports in shared/real-inputs send with their roles fill
     const r = await h.run(['send', path.join(REAL, 'w4-2020-formulas.json'), '--role', 'New Hire=Sam Lee <sam@example.test>']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('HR');
-    expect(creates(r)).toHaveLength(0);
+    expect(envelopeCreates(r)).toHaveLength(0);
   });
 
   it('a role name that differs only in case says "did you mean"', async () => {
@@ -197,7 +193,7 @@ describe('BR-18: --template-id roles are matched against the server template', (
     expect(r.code).toBe(2);
     expect(r.err).toContain("Signer");
     expect(r.err.toLowerCase()).toContain('did you mean');
-    expect(creates(r)).toHaveLength(0);
+    expect(envelopeCreates(r)).toHaveLength(0);
   });
 
   it('a raw definition with templateId + templateRoles is checked the same way', async () => {
@@ -206,7 +202,7 @@ describe('BR-18: --template-id roles are matched against the server template', (
     const r = await h.run(['send', file]);
     expect(r.code).toBe(2);
     expect(r.err.toLowerCase()).toContain('did you mean');
-    expect(creates(r)).toHaveLength(0);
+    expect(envelopeCreates(r)).toHaveLength(0);
     fs.writeFileSync(file, JSON.stringify({ templateId, status: 'sent', emailSubject: 'Hi', templateRoles: [{ roleName: 'Signer', name: 'Pat Example', email: 'pat@example.test' }] }));
     const ok = await h.run(['send', file, '--quiet']);
     expect(ok.code).toBe(0);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { main } from '../../src/cli.js';
 import { memoryIo } from '../../src/output/io.js';
 import { clearSecrets } from '../../src/output/redact.js';
-import { startEmulator, seedDemo, type Emulator, type EmulatorOptions, type DemoSeed } from '../../src/emulator/index.js';
+import { startEmulator, seedDemo, type Emulator, type EmulatorOptions, type DemoSeed, type RequestLogEntry } from '../../src/emulator/index.js';
 import type { Overrides } from '../../src/context.js';
 import { emulatorTokens, recordOutput, recordSecrets } from './leak-log.js';
 
@@ -75,4 +75,14 @@ export async function cliHarness(o: { consent?: boolean; emulator?: EmulatorOpti
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The envelope-create requests (POST …/envelopes) among a run's requests. */
+export function envelopeCreates(r: { requests: RequestLogEntry[] }): RequestLogEntry[] {
+  return r.requests.filter((q) => q.host === 'rest' && q.method === 'POST' && /\/envelopes$/.test(q.path));
+}
+
+/** The lookups by transactionId (GET …/envelopes?transaction_ids=) among a run's requests. */
+export function transactionLookups(r: { requests: RequestLogEntry[] }): RequestLogEntry[] {
+  return r.requests.filter((q) => q.host === 'rest' && q.method === 'GET' && Boolean(q.query.transaction_ids));
 }

@@ -1,14 +1,11 @@
 /** BR-28: rate limits (429 with Retry-After, DocuSign's 400 limit codes, the hourly budget) end to end. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliHarness, type CliHarness } from '../helpers/cli.js';
+import { cliHarness, envelopeCreates, type CliHarness } from '../helpers/cli.js';
 import { Transport, type HttpRequest } from '../../src/http/transport.js';
 
 const NDA = path.resolve(__dirname, '../../templates/nda.yaml');
 const SEND = ['send', NDA, '--var', 'counterparty.name=Pat Example', '--var', 'counterparty.email=pat@example.test', '--var', 'company=Acme', '--role', 'Legal=Lee Legal <legal@example.test>'];
-const creates = (r: { requests: { method: string; path: string; host: string; status: number }[] }) =>
-  r.requests.filter((q) => q.host === 'rest' && q.method === 'POST' && /\/envelopes$/.test(q.path));
-
 let h: CliHarness;
 beforeAll(async () => {
   h = await cliHarness();
@@ -26,7 +23,7 @@ describe('BR-28 rate limits against the emulator', () => {
     const ms = Date.now() - t0;
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^[0-9a-f-]{36}/);
-    expect(creates(r).map((q) => q.status)).toEqual([429, 429, 201]);
+    expect(envelopeCreates(r).map((q) => q.status)).toEqual([429, 429, 201]);
     expect(ms).toBeGreaterThanOrEqual(1900);
     expect(ms).toBeLessThan(6000);
     const retries = r.err.split('\n').filter((l) => /retrying in 1000 ms .*got 429/.test(l));
@@ -73,7 +70,7 @@ describe('BR-28 rate limits against the emulator', () => {
       h.emu.clearFaults();
       expect(r.code).toBe(6);
       expect(Date.now() - t0).toBeLessThan(3000);
-      expect(creates(r)).toHaveLength(1); // no retry into a closed hour
+      expect(envelopeCreates(r)).toHaveLength(1); // no retry into a closed hour
       const err = JSON.parse(r.err.slice(r.err.indexOf('{\n  "error"')));
       expect(err.error.code).toBe('RATE_LIMITED');
       expect(err.error.message).toContain(new Date(reset * 1000).toISOString());
@@ -93,7 +90,7 @@ describe('BR-28 rate limits against the emulator', () => {
     h.emu.clearFaults();
     fs.rmSync(dir, { recursive: true, force: true });
     expect(r.code).toBe(6);
-    expect(creates(r)).toHaveLength(1); // the first refusal stops the run
+    expect(envelopeCreates(r)).toHaveLength(1); // the first refusal stops the run
     expect(r.err).toMatch(/6 rows: 0 sent, 6 not attempted/);
     expect(r.err).toMatch(/--resume/);
   });
@@ -105,7 +102,7 @@ describe('burst limit (400 BURST_APIINVOCATION_LIMIT_EXCEEDED)', () => {
     h.emu.injectFault({ method: 'POST', path: /\/envelopes$/, kind: 'status', status: 400, body: { errorCode: 'BURST_APIINVOCATION_LIMIT_EXCEEDED', message: 'burst' }, times: 2 });
     const r = await h.run([...SEND, '--verbose', '--quiet']);
     expect(r.code).toBe(0);
-    expect(creates(r).map((q) => q.status)).toEqual([400, 400, 201]);
+    expect(envelopeCreates(r).map((q) => q.status)).toEqual([400, 400, 201]);
     // harness backoff 5 ms → burst base 20 ms: 20–25 ms, then 40–50 ms (default 2 s, 4 s, 8 s, 16 s).
     const waits = [...r.err.matchAll(/retrying in (\d+) ms .*BURST_APIINVOCATION_LIMIT_EXCEEDED/g)].map((m) => Number(m[1]));
     expect(waits).toHaveLength(2);

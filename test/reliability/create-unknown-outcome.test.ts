@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cliHarness, type CliHarness, type RunResult } from '../helpers/cli.js';
+import { cliHarness, envelopeCreates, transactionLookups, type CliHarness } from '../helpers/cli.js';
 
 const NDA = path.resolve(__dirname, '../../templates/nda.yaml');
 const SEND = ['send', NDA, '--var', 'company=Acme', '--var', 'counterparty.name=Pat Q', '--var', 'counterparty.email=pat@example.test', '--role', 'Legal=Lee Legal <legal@example.test>'];
@@ -20,8 +20,6 @@ afterAll(async () => {
 });
 beforeEach(() => h.emu.clearFaults());
 
-const creates = (r: RunResult) => r.requests.filter((q) => q.host === 'rest' && q.method === 'POST' && /\/envelopes$/.test(q.path));
-const lookups = (r: RunResult) => r.requests.filter((q) => q.host === 'rest' && q.method === 'GET' && q.query.transaction_ids);
 
 describe('a create answered with a 5xx', () => {
   it('500 AFTER DocuSign created the envelope: found by transactionId, exit 0, the real id, not sent twice', async () => {
@@ -32,8 +30,8 @@ describe('a create answered with a 5xx', () => {
     const made = h.emu.state.envelopes().slice(before);
     expect(made).toHaveLength(1);
     expect(r.out).toContain(`envelope ${made[0]!.envelopeId} sent`);
-    expect(creates(r)).toHaveLength(1);
-    expect(lookups(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
+    expect(transactionLookups(r)).toHaveLength(1);
     expect(r.err).toMatch(/found by its transactionId/);
     expect(r.err).not.toMatch(/rejected/);
   });
@@ -47,8 +45,8 @@ describe('a create answered with a 5xx', () => {
     expect(err.message).toMatch(/UNSPECIFIED_ERROR/);
     expect(err.hint).toMatch(/looked the envelope up by its transactionId \(.+\): it was not created/);
     expect(h.emu.state.envelopes().length).toBe(before);
-    expect(creates(r)).toHaveLength(1);
-    expect(lookups(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
+    expect(transactionLookups(r)).toHaveLength(1);
   });
 
   it('507 after: any 5xx counts, not only the retry statuses', async () => {
@@ -57,7 +55,7 @@ describe('a create answered with a 5xx', () => {
     const r = await h.run(SEND);
     expect(r.code, r.err).toBe(0);
     expect(h.emu.state.envelopes().length).toBe(before + 1);
-    expect(creates(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
   });
 
   it('500 after, and the lookup is answered with a 500 too: exit 6, "may or may not", the id to check — never "rejected"', async () => {
@@ -76,7 +74,7 @@ describe('a create answered with a 5xx', () => {
     // it does exist, under that transactionId: the hint leads the user to it
     const made = h.emu.state.envelopes().slice(before);
     expect(made.map((e) => e.transactionId)).toEqual([err.details.transactionId]);
-    expect(creates(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
   });
 
   it('a connection reset after the create, and a lookup refused with a 400: exit 6, outcome unknown', async () => {
@@ -87,6 +85,6 @@ describe('a create answered with a 5xx', () => {
     const err = JSON.parse(r.err).error;
     expect(err.message).toMatch(/may or may not have been created/);
     expect(err.details.outcome).toBe('unknown');
-    expect(creates(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
   });
 });

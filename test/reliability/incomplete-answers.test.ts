@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cliHarness, type CliHarness, type RunResult } from '../helpers/cli.js';
+import { cliHarness, envelopeCreates, transactionLookups, type CliHarness } from '../helpers/cli.js';
 
 const NDA = path.resolve(__dirname, '../../templates/nda.yaml');
 const SEND = ['send', NDA, '--var', 'company=Acme', '--var', 'counterparty.name=Pat Q', '--var', 'counterparty.email=pat@example.test', '--role', 'Legal=Lee Legal <legal@example.test>'];
@@ -22,8 +22,6 @@ afterAll(async () => {
 });
 beforeEach(() => h.emu.clearFaults());
 
-const creates = (r: RunResult) => r.requests.filter((q) => q.host === 'rest' && q.method === 'POST' && /\/envelopes$/.test(q.path));
-const lookups = (r: RunResult) => r.requests.filter((q) => q.host === 'rest' && q.method === 'GET' && q.query.transaction_ids);
 const CREATE = { host: 'rest' as const, method: 'POST', path: '/envelopes', kind: 'status' as const };
 
 describe('create answered with a redirect or without an envelopeId', () => {
@@ -37,7 +35,7 @@ describe('create answered with a redirect or without an envelopeId', () => {
     expect(err.message).not.toMatch(/SECRET/);
     expect(err.hint).toMatch(/base URI/);
     expect(r.err).not.toMatch(/undefined/);
-    expect(creates(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
   });
 
   it('201 {"status":"Processing"} and nothing found by transactionId: exit 5, explains asynchronous envelopes, the id to check', async () => {
@@ -52,7 +50,7 @@ describe('create answered with a redirect or without an envelopeId', () => {
     expect(err.hint).toMatch(/esign does not send asynchronous envelopes/);
     expect(err.hint).toContain(`esign list --transaction-id ${err.details.transactionId}`);
     expect(err.details.outcome).toBe('unknown');
-    expect(lookups(r)).toHaveLength(1);
+    expect(transactionLookups(r)).toHaveLength(1);
     expect(h.emu.state.envelopes().length).toBe(before);
   });
 
@@ -64,7 +62,7 @@ describe('create answered with a redirect or without an envelopeId', () => {
     const made = h.emu.state.envelopes().slice(before);
     expect(made).toHaveLength(1);
     expect(r.out.trim()).toBe(made[0]!.envelopeId);
-    expect(creates(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
   });
 
   it('an empty 200 for a created envelope: found, exit 0; for one not created: exit 5 "may still appear", never "sent"', async () => {
@@ -117,8 +115,8 @@ describe('a raw definition with "asynchronous": "true" (DocuSign answers Process
     const made = h.emu.state.envelopes().slice(before);
     expect(made).toHaveLength(1);
     expect(r.out.trim()).toBe(made[0]!.envelopeId);
-    expect(creates(r)).toHaveLength(1);
-    expect(lookups(r)).toHaveLength(1);
+    expect(envelopeCreates(r)).toHaveLength(1);
+    expect(transactionLookups(r)).toHaveLength(1);
   });
 });
 
