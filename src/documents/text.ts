@@ -50,12 +50,6 @@ export function mimeFor(ext: string): string {
   return MIME[normalizeExt(ext)] ?? 'application/octet-stream';
 }
 
-/** Extension for a MIME type (first match), undefined when unknown. */
-export function extForMime(mime: string): string | undefined {
-  const m = mime.split(';')[0]!.trim().toLowerCase();
-  return Object.keys(MIME).find((k) => MIME[k] === m);
-}
-
 /** True when the bytes start like a PDF (allowing a little leading junk, as readers do). */
 export function isPdf(bytes: Buffer): boolean {
   return bytes.subarray(0, 1024).includes('%PDF-');

@@ -68,7 +68,3 @@ export function checkShape(def: string, body: unknown): void {
   checkObject(def, body as Record<string, unknown>, '');
 }
 
-/** Names of the definitions the rules cover. */
-export function ruleDefinitions(): string[] {
-  return [...defs.keys()];
-}

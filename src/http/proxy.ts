@@ -202,7 +202,3 @@ function matches(r: NoProxyRule, host: string, port: number): boolean {
   return r.domain !== undefined && (host === r.domain || host.endsWith(`.${r.domain}`));
 }
 
-/** True when NO_PROXY (as parsed here) exempts this host and port; exported for tests. */
-export function noProxyMatches(noProxy: string, host: string, port: number): boolean {
-  return parseNoProxy(noProxy).some((r) => matches(r, bareHost(host), port));
-}

@@ -9,11 +9,6 @@ export interface Io {
   stdin: Readable & { isTTY?: boolean };
 }
 
-/** The real process streams. */
-export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
-}
-
 /** An Io that records everything in memory (tests). */
 export function memoryIo(opts: { tty?: boolean } = {}): Io & { out(): string; err(): string } {
   const outChunks: string[] = [];
